@@ -1,0 +1,220 @@
+// Framework-agnostic core of the "text behind image" editor.
+//
+// The picture is three layers: the photo, the text, then the subject (the photo
+// again, masked by the matte) on top, so the text seems to pass behind the
+// person. Every function takes a `scale` (output pixels per image pixel) and all
+// text settings are stored in image-relative units, so the same code draws the
+// small on-screen preview and the full-resolution export, pixel for pixel alike.
+// No DOM queries and no gradio here: React/Svelte frontends can share this file.
+
+// Fonts: offline-safe CSS stacks, plus a few web fonts fetched only when chosen.
+export const FONTS = [
+  { id: "impact", label: "Impact", family: 'Impact, Haettenschweiler, "Arial Narrow Bold", sans-serif' },
+  { id: "arial-black", label: "Arial Black", family: '"Arial Black", "Arial Bold", Gadget, sans-serif' },
+  { id: "helvetica", label: "Helvetica", family: '"Helvetica Neue", Helvetica, Arial, sans-serif' },
+  { id: "georgia", label: "Georgia", family: "Georgia, serif" },
+  { id: "times", label: "Times", family: '"Times New Roman", Times, serif' },
+  { id: "courier", label: "Courier", family: '"Courier New", Courier, monospace' },
+  { id: "system", label: "System UI", family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
+  { id: "anton", label: "Anton (web)", web: "Anton", weights: [400], family: '"Anton", Impact, sans-serif' },
+  { id: "bebas-neue", label: "Bebas Neue (web)", web: "Bebas Neue", weights: [400], family: '"Bebas Neue", Impact, sans-serif' },
+  { id: "oswald", label: "Oswald (web)", web: "Oswald", weights: [400, 700], family: '"Oswald", Impact, sans-serif' },
+  { id: "playfair-display", label: "Playfair Display (web)", web: "Playfair Display", weights: [400, 700, 900], family: '"Playfair Display", Georgia, serif' },
+  { id: "pacifico", label: "Pacifico (web)", web: "Pacifico", weights: [400], family: '"Pacifico", cursive' },
+];
+
+export const fontById = (id) => FONTS.find((f) => f.id === id) || FONTS[0];
+
+// Loads (once) the web-font file for a font id and weight through the FontFace
+// API. Resolves immediately for local stacks; rejects if the download fails.
+const loadedFaces = new Map();
+export function loadFont(id, weight) {
+  const font = fontById(id);
+  if (!font.web) return Promise.resolve();
+  const w = font.weights.reduce((a, b) => (Math.abs(b - weight) < Math.abs(a - weight) ? b : a));
+  const key = `${font.id}-${w}`;
+  if (!loadedFaces.has(key)) {
+    const url = `https://cdn.jsdelivr.net/fontsource/fonts/${font.id}@latest/latin-${w}-normal.woff2`;
+    const face = new FontFace(font.web, `url(${url})`, { weight: String(w) });
+    const p = face.load().then((f) => { document.fonts.add(f); });
+    p.catch(() => loadedFaces.delete(key)); // allow a retry later
+    loadedFaces.set(key, p);
+  }
+  return loadedFaces.get(key);
+}
+
+// Lengths are relative: fontSize in % of image height, the other lengths in %
+// of the font size, so the text keeps its look whatever the photo resolution.
+export const DEFAULT_STATE = {
+  text: "HELLO", x: 0, y: 0, // x, y: text centre in image pixels
+  fontFamily: "impact", fontSize: 18, fontWeight: 900, letterSpacing: 0,
+  color: "#ffffff", opacity: 100,
+  bgEnabled: false, bgColor: "#000000",
+  strokeWidth: 0, strokeColor: "#000000",
+  shadowBlur: 0, shadowOffsetX: 0, shadowOffsetY: 0, shadowColor: "#000000",
+  depth: 0, depthAngle: 45, depthColor: "#333333",
+  rotation: 0, skew: 0, tilt: 0,
+};
+
+export function createState(imageSize, overrides = {}) {
+  return { ...DEFAULT_STATE, x: imageSize.width / 2, y: imageSize.height / 2, ...overrides };
+}
+
+export const imageSize = (img) => ({ width: img.naturalWidth || img.width, height: img.naturalHeight || img.height });
+
+// Size that fits within maxSide on the long side (never upscales).
+export function fitWithin(width, height, maxSide) {
+  const k = Math.min(1, maxSide / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * k)), height: Math.max(1, Math.round(height * k)), scale: k };
+}
+
+// Drag maths: a pointer delta in CSS pixels -> the same delta in image pixels.
+export function clientDeltaToImage(dx, dy, displayedWidth, imageWidth) {
+  const k = imageWidth / displayedWidth;
+  return { dx: dx * k, dy: dy * k };
+}
+
+export function makeCanvas(width, height) {
+  const c = typeof document !== "undefined" ? document.createElement("canvas") : new OffscreenCanvas(1, 1);
+  c.width = Math.max(1, Math.ceil(width));
+  c.height = Math.max(1, Math.ceil(height));
+  return c;
+}
+
+export function drawPhoto(ctx, photo, scale) {
+  const { width, height } = imageSize(photo);
+  ctx.drawImage(photo, 0, 0, width * scale, height * scale);
+}
+
+// The subject layer: the photo, kept only where the matte is opaque. The matte
+// comes from the model at a smaller size (long side <= 1024) but with the same
+// aspect ratio, so stretching it over the photo lines it up exactly.
+export function drawSubject(ctx, photo, matte, scale) {
+  const { width, height } = imageSize(photo);
+  const off = makeCanvas(width * scale, height * scale);
+  const o = off.getContext("2d");
+  o.drawImage(photo, 0, 0, off.width, off.height);
+  o.globalCompositeOperation = "destination-in"; // keep photo pixels where matte alpha > 0
+  o.drawImage(matte, 0, 0, off.width, off.height);
+  ctx.drawImage(off, 0, 0);
+}
+
+// Letter spacing: native ctx.letterSpacing where supported, else char by char.
+const hasLetterSpacing = (ctx) => "letterSpacing" in ctx;
+
+function lineWidth(ctx, line, spacing) {
+  if (hasLetterSpacing(ctx)) return ctx.measureText(line).width;
+  return [...line].reduce((w, ch) => w + ctx.measureText(ch).width + spacing, 0);
+}
+
+function drawLine(ctx, line, x, y, spacing, stroke) {
+  const paint = (s, px) => (stroke ? ctx.strokeText(s, px, y) : ctx.fillText(s, px, y));
+  if (hasLetterSpacing(ctx)) return paint(line, x);
+  for (const ch of line) { paint(ch, x); x += ctx.measureText(ch).width + spacing; }
+}
+
+// Renders the flat text block (box, extrusion, stroke, face) into its own
+// canvas, in output pixels, with the text centre at the canvas centre.
+function renderTextBlock(state, fontPx) {
+  const lines = String(state.text).split("\n");
+  const rel = (v) => (v / 100) * fontPx; // "% of font size" -> output pixels
+  const spacing = rel(state.letterSpacing);
+  const font = `${state.fontWeight} ${fontPx}px ${fontById(state.fontFamily).family}`;
+  const setup = (c) => {
+    c.font = font;
+    c.textBaseline = "middle";
+    if (hasLetterSpacing(c)) c.letterSpacing = `${spacing}px`;
+  };
+  const measure = makeCanvas(1, 1).getContext("2d");
+  setup(measure);
+  const widths = lines.map((l) => lineWidth(measure, l, spacing));
+  const lineH = fontPx * 1.15;
+  const textW = Math.max(1, ...widths), textH = lineH * lines.length;
+  const boxPad = fontPx * 0.25, depth = rel(state.depth);
+  const pad = boxPad + depth + rel(state.strokeWidth) + fontPx * 0.3;
+  const c = makeCanvas(textW + 2 * pad, textH + 2 * pad);
+  const ctx = c.getContext("2d");
+  setup(ctx);
+  const cx = c.width / 2, top = c.height / 2 - textH / 2;
+  const eachLine = (fn) => lines.forEach((l, i) => fn(l, cx - widths[i] / 2, top + lineH * (i + 0.5)));
+
+  if (state.bgEnabled) {
+    ctx.fillStyle = state.bgColor;
+    ctx.beginPath();
+    const [bx, by, bw, bh] = [cx - textW / 2 - boxPad, top - boxPad, textW + 2 * boxPad, textH + 2 * boxPad];
+    if (ctx.roundRect) ctx.roundRect(bx, by, bw, bh, fontPx * 0.12); else ctx.rect(bx, by, bw, bh);
+    ctx.fill();
+  }
+  if (depth > 0) { // 3D extrusion: copies stepped back along the angle, far to near
+    const a = (state.depthAngle * Math.PI) / 180, steps = Math.min(200, Math.ceil(depth));
+    ctx.fillStyle = state.depthColor;
+    for (let i = steps; i >= 1; i--) {
+      const d = (depth * i) / steps;
+      eachLine((l, x, y) => drawLine(ctx, l, x + Math.cos(a) * d, y + Math.sin(a) * d, spacing, false));
+    }
+  }
+  if (state.strokeWidth > 0) { // stroke under the face so it grows outwards
+    ctx.strokeStyle = state.strokeColor;
+    ctx.lineWidth = rel(state.strokeWidth) * 2;
+    ctx.lineJoin = "round";
+    eachLine((l, x, y) => drawLine(ctx, l, x, y, spacing, true));
+  }
+  ctx.fillStyle = state.color;
+  eachLine((l, x, y) => drawLine(ctx, l, x, y, spacing, false));
+  return c;
+}
+
+// Perspective tilt: copy the block in 1px horizontal slices whose width changes
+// linearly from top to bottom, which turns the rectangle into a trapezoid.
+function taper(src, tilt) {
+  const out = makeCanvas(src.width, src.height);
+  const ctx = out.getContext("2d");
+  const k = 0.7 * Math.abs(tilt);
+  const topW = tilt > 0 ? 1 - k : 1, bottomW = tilt < 0 ? 1 - k : 1;
+  for (let y = 0; y < src.height; y++) {
+    const w = src.width * (topW + ((bottomW - topW) * (y + 0.5)) / src.height);
+    ctx.drawImage(src, 0, y, src.width, 1, (src.width - w) / 2, y, w, 1);
+  }
+  return out;
+}
+
+// Draws the text layer. imageSize is the photo size in image pixels (the font
+// size is relative to its height); scale maps image pixels to ctx pixels.
+export function drawText(ctx, state, imageSize, scale) {
+  if (!String(state.text).trim()) return;
+  const fontPx = (state.fontSize / 100) * imageSize.height * scale;
+  let block = renderTextBlock(state, fontPx);
+  if (state.tilt) block = taper(block, state.tilt);
+  ctx.save();
+  ctx.translate(state.x * scale, state.y * scale);
+  ctx.rotate((state.rotation * Math.PI) / 180);
+  ctx.transform(1, 0, Math.tan((state.skew * Math.PI) / 180), 1, 0, 0);
+  ctx.globalAlpha = state.opacity / 100;
+  if (state.shadowBlur || state.shadowOffsetX || state.shadowOffsetY) {
+    // Shadow values ignore the canvas transform: they are in ctx pixels already
+    // (derived from fontPx, which includes scale), and stay unrotated.
+    ctx.shadowColor = state.shadowColor;
+    ctx.shadowBlur = (state.shadowBlur / 100) * fontPx;
+    ctx.shadowOffsetX = (state.shadowOffsetX / 100) * fontPx;
+    ctx.shadowOffsetY = (state.shadowOffsetY / 100) * fontPx;
+  }
+  ctx.drawImage(block, -block.width / 2, -block.height / 2);
+  ctx.restore();
+}
+
+// Whole picture into one context: photo, then text, then subject (if any).
+export function renderComposite(ctx, photo, matte, state, scale) {
+  drawPhoto(ctx, photo, scale);
+  drawText(ctx, state, imageSize(photo), scale);
+  if (matte) drawSubject(ctx, photo, matte, scale);
+}
+
+// Full-resolution export: the same drawing functions at scale 1.
+export function exportPng(photo, matte, state) {
+  const { width, height } = imageSize(photo);
+  const c = makeCanvas(width, height);
+  renderComposite(c.getContext("2d"), photo, matte, state, 1);
+  if (c.convertToBlob) return c.convertToBlob({ type: "image/png" });
+  return new Promise((resolve, reject) =>
+    c.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png"));
+}
