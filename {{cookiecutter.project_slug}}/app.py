@@ -27,7 +27,7 @@ MAX_FILE_SIZE = "20mb"  # larger uploads are answered with HTTP 413 by Gradio
 STATIC = Path(__file__).parent / "static"
 OUTPUTS = Path(tempfile.mkdtemp(prefix="{{ cookiecutter.project_slug }}-"))
 
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+Image.MAX_IMAGE_PIXELS = None  # open_image checks MAX_PIXELS itself, with a clearer message
 
 app = gr.Server(title="{{ cookiecutter.project_name }}")
 
@@ -52,8 +52,6 @@ def open_image(upload: dict, at_least: int | None = None) -> Image.Image:
         return image.convert("RGB")
     except UnidentifiedImageError:
         raise gr.Error("This file is not an image I can read. Try a JPEG, PNG or WebP.") from None
-    except Image.DecompressionBombError:
-        raise gr.Error(f"This image has more than {MAX_PIXELS // 1_000_000} megapixels.") from None
     except OSError:
         raise gr.Error("This image is damaged or incomplete. Try saving it again.") from None
 
@@ -100,6 +98,15 @@ def index() -> FileResponse:
 # Gradio owns /static and /assets, so the editor's files live under /ui.
 app.mount("/ui", StaticFiles(directory=STATIC), name="ui")
 
+
+def launch(**kwargs):
+    """Start the server (the tests call this too, so they run what you deploy).
+
+    Host and port come from GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Spaces sets.
+    ssr_mode=False: the frontend is ours, not Gradio's server-rendered one.
+    """
+    return app.launch(ssr_mode=False, max_file_size=MAX_FILE_SIZE, **kwargs)
+
+
 if __name__ == "__main__":
-    # Host and port come from GRADIO_SERVER_NAME / GRADIO_SERVER_PORT (Spaces sets them).
-    app.launch(ssr_mode=False, max_file_size=MAX_FILE_SIZE)
+    launch()

@@ -51,7 +51,8 @@ def preprocess(image: Image.Image) -> torch.Tensor:
 @torch.inference_mode()
 def forward(x: torch.Tensor) -> torch.Tensor:
     """The model's forward pass: the only work that needs the GPU."""
-    logits = model(x.to(DEVICE, DTYPE))[-1]  # BiRefNet returns one map per scale; the last is finest
+    # BiRefNet returns one logit map per scale, coarse to fine: the last is the finest.
+    logits = model(x.to(DEVICE, DTYPE))[-1]
     return logits.sigmoid().float().cpu()
 
 

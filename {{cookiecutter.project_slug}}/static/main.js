@@ -41,7 +41,8 @@ connection.then(
 function resizeStage() {
   if (!photo) return;
   const { width, height } = imageSize(photo);
-  const maxW = wrap.clientWidth - 24, maxH = Math.max(240, window.innerHeight - 140);
+  const narrow = window.matchMedia("(max-width: 800px)").matches; // stacked layout: leave room for controls
+  const maxW = wrap.clientWidth - 24, maxH = Math.max(240, window.innerHeight * (narrow ? 0.6 : 1) - 140);
   const k = Math.min(maxW / width, maxH / height);
   stage.style.width = `${Math.floor(width * k)}px`;
   stage.style.height = `${Math.floor(height * k)}px`;
@@ -168,11 +169,13 @@ async function requestMatte(file, bitmap, id) {
     for await (const msg of client.submit("/matte", { image_path: handle_file(upload) })) {
       if (!current()) return;
       if (msg.type === "status") {
-        if (msg.stage === "pending" && msg.position != null && msg.size) {
-          setStatus(`Waiting in queue: position ${msg.position + 1} of ${msg.size}`);
+        // "process_starts" arrives as stage "pending": the job left the queue.
+        const running = msg.stage === "generating" || msg.original_msg === "process_starts";
+        if (msg.stage === "error") throw new Error(errorText(msg.message));
+        else if (running) setStatus("Cutting out the subject…");
+        else if (msg.stage === "pending" && msg.position != null && msg.size) {
+          setStatus(`Waiting in queue: position ${msg.position + 1} of ${msg.size}`); // rank is 0-based
         } else if (msg.stage === "pending") setStatus("Waiting in queue…");
-        else if (msg.stage === "generating") setStatus("Cutting out the subject…");
-        else if (msg.stage === "error") throw new Error(errorText(msg.message));
       } else if (msg.type === "data") {
         result = msg.data?.[0];
         break;
@@ -187,7 +190,8 @@ async function requestMatte(file, bitmap, id) {
     renderSubject();
     setStatus("Done. Drag the text to place it, then download.", "done");
   } catch (err) {
-    if (current()) setStatus(`Could not cut out the subject: ${err?.message || err}. You can still add text and download.`, "error");
+    const reason = String(err?.message || err).replace(/\.$/, "");
+    if (current()) setStatus(`Could not cut out the subject: ${reason}. You can still add text and download.`, "error");
   }
 }
 

@@ -1,0 +1,61 @@
+"""One app per test session, served on a free port, running on the offline stand-in model."""
+
+import os
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+from tests.standin import use_standin  # noqa: E402
+
+# Before anything imports huggingface_hub (gradio_client does): it reads HF_HOME at import.
+use_standin(Path(tempfile.mkdtemp(prefix="standin-hub-")))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_module():
+    import app  # loads the stand-in through segmenter's real from_pretrained call
+
+    return app
+
+
+@pytest.fixture(scope="session")
+def server_url(app_module):
+    os.environ["GRADIO_SERVER_NAME"] = "127.0.0.1"
+    os.environ["GRADIO_SERVER_PORT"] = str(free_port())
+    _, url, _ = app_module.launch(prevent_thread_lock=True, quiet=True)
+    yield url
+    app_module.app.get_blocks().close()
+
+
+@pytest.fixture(scope="session")
+def client(server_url):
+    from gradio_client import Client
+
+    return Client(server_url, verbose=False)
+
+
+@pytest.fixture
+def make_photo(tmp_path):
+    """Write a dark photo with a bright rectangle (the stand-in's subject); return its path."""
+
+    def make(size=(800, 600), box=(200, 150, 600, 450), fmt="JPEG", exif=None, name="photo.jpg"):
+        image = Image.new("RGB", size, (25, 30, 35))
+        image.paste((235, 230, 220), box)
+        path = tmp_path / name
+        image.save(path, format=fmt, **({"exif": exif} if exif else {}))
+        return path
+
+    return make
