@@ -1,4 +1,4 @@
-"""{{ cookiecutter.project_name }}: a gradio.Server app.
+"""The {{ cookiecutter.project_slug }} server: a gradio.Server app.
 
 gradio.Server is a FastAPI app with Gradio's queue built in. Functions decorated
 with `@app.api` are called through the queue: callers wait their turn, see their
@@ -29,7 +29,7 @@ OUTPUTS = Path(tempfile.mkdtemp(prefix="{{ cookiecutter.project_slug }}-"))
 
 Image.MAX_IMAGE_PIXELS = None  # open_image checks MAX_PIXELS itself, with a clearer message
 
-app = gr.Server(title="{{ cookiecutter.project_name }}")
+app = gr.Server(title={{ cookiecutter.project_name | quoted }})
 
 
 def open_image(upload: dict, at_least: int | None = None) -> Image.Image:
