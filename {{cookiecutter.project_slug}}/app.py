@@ -8,6 +8,7 @@ Plain FastAPI routes (`@app.get`) serve the frontend from the same process.
 {%- if cookiecutter.zerogpu == "yes" %}
 
 import spaces  # noqa: F401  # ZeroGPU: must be imported before anything initialises CUDA
+# isort: split
 {%- endif %}
 
 import tempfile

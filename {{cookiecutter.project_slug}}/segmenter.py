@@ -1,4 +1,4 @@
-"""{{ cookiecutter._models[cookiecutter.model].name }}: load the model once, turn a photo into a subject matte.
+"""{{ cookiecutter._models[cookiecutter.model].name }}, loaded once: turns a photo into a subject matte.
 
 Everything model-specific lives here, so app.py never changes when the model does.
 {%- if cookiecutter.zerogpu == "yes" %}
@@ -10,6 +10,7 @@ outside @spaces.GPU, because every second inside it is taken from the user's quo
 {%- if cookiecutter.zerogpu == "yes" %}
 
 import spaces  # ZeroGPU patches torch: import it before torch touches CUDA
+# isort: split
 {%- endif %}
 
 import numpy as np
@@ -46,7 +47,8 @@ def preprocess(image: Image.Image) -> torch.Tensor:
     return torch.from_numpy(x.transpose(2, 0, 1)).unsqueeze(0)
 
 {% if cookiecutter.zerogpu == "yes" %}
-@spaces.GPU(duration=20)  # a forward pass takes well under a second; 20 s leaves room for a cold GPU
+# A forward pass takes well under a second on a GPU; 20 s leaves room for a cold start.
+@spaces.GPU(duration=20)
 {%- endif %}
 @torch.inference_mode()
 def forward(x: torch.Tensor) -> torch.Tensor:

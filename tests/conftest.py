@@ -1,0 +1,62 @@
+"""Bake each variant once per session and share it between the tests that inspect it."""
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+OPTIONS = json.loads((ROOT / "cookiecutter.json").read_text())
+
+# The options that change code: every combination is baked.
+CODE_OPTIONS = ("frontend", "model", "zerogpu")
+CODE_VARIANTS = [
+    dict(zip(CODE_OPTIONS, values, strict=True))
+    for values in itertools.product(*(OPTIONS[key] for key in CODE_OPTIONS))
+]
+# Text-only answers ride along, so that every licence, colour and an emoji each appear in a bake.
+TEXT_ANSWERS = {
+    "license": OPTIONS["license"],
+    "color_from": OPTIONS["color_from"],
+    "color_to": OPTIONS["color_to"],
+    "emoji": ["🖼️", "🎨", "✂️"],
+}
+N_BAKES = max(len(CODE_VARIANTS), *(len(v) for v in TEXT_ANSWERS.values()))
+VARIANTS = [
+    {
+        **CODE_VARIANTS[i % len(CODE_VARIANTS)],
+        **{key: values[i % len(values)] for key, values in TEXT_ANSWERS.items()},
+        "project_name": f"Bake {i}",
+    }
+    for i in range(N_BAKES)
+]
+
+
+def front_matter(project: Path) -> dict:
+    """The Spaces card: the YAML between the --- lines at the top of README.md."""
+    match = re.match(r"---\n(.*?)\n---\n", (project / "README.md").read_text(), re.DOTALL)
+    assert match, "README.md must start with Spaces front matter"
+    return yaml.safe_load(match.group(1))
+
+
+def variant_id(variant):
+    return "-".join(variant[key] for key in CODE_OPTIONS) + f"-{variant['license']}"
+
+
+@pytest.fixture(scope="session")
+def bake(cookies_session):
+    """bake(answers) -> path of the generated project; each distinct answer set is baked once."""
+    baked = {}
+
+    def _bake(answers):
+        key = json.dumps(answers, sort_keys=True)
+        if key not in baked:
+            result = cookies_session.bake(extra_context=answers)
+            assert result.exit_code == 0, result.exception
+            baked[key] = Path(result.project_path)
+        return baked[key]
+
+    return _bake

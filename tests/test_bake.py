@@ -1,0 +1,152 @@
+"""Every variant bakes into a clean, valid project whose own tests pass."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import gradio
+import httpx
+import pytest
+from conftest import OPTIONS, ROOT, VARIANTS, front_matter, variant_id
+
+TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
+SPACE_KEYS = {
+    "title", "emoji", "colorFrom", "colorTo", "sdk", "sdk_version", "python_version", "app_file",
+    "short_description", "license", "models", "datasets", "preload_from_hub",
+    "suggested_hardware", "suggested_storage", "pinned", "tags", "hf_oauth", "fullWidth",
+    "header", "disable_embedding", "startup_duration_timeout", "custom_headers",
+}  # fmt: skip
+SPACE_COLOURS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
+HARDWARE = {
+    "cpu-basic",
+    "cpu-upgrade",
+    "t4-small",
+    "t4-medium",
+    "l4x1",
+    "a10g-small",
+    "zero-a10g",
+}
+
+variants = pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+
+
+def run(args, cwd, **kwargs):
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, **kwargs)
+
+
+@variants
+def test_no_template_tags_survive(bake, variant):
+    project = bake(variant)
+    for path in project.rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            assert "cookiecutter" not in text, path
+            assert not re.search(r"\{%|%\}|\{\{ ", text), path
+    # Files copied without rendering arrive byte for byte.
+    for source in (TEMPLATE / "static").glob("*.js"):
+        assert (project / "static" / source.name).read_bytes() == source.read_bytes()
+
+
+@variants
+def test_ruff_is_clean(bake, variant):
+    project = bake(variant)
+    for args in (["check", "."], ["format", "--check", "."]):
+        result = run([sys.executable, "-m", "ruff", *args], project)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@variants
+def test_front_matter_is_a_valid_space_card(bake, variant):
+    project = bake(variant)
+    card = front_matter(project)
+    assert set(card) <= SPACE_KEYS, set(card) - SPACE_KEYS
+    model = OPTIONS["_models"][variant["model"]]
+    assert card["title"] == variant["project_name"]
+    assert card["emoji"] == variant["emoji"]
+    assert card["colorFrom"] == variant["color_from"] and card["colorFrom"] in SPACE_COLOURS
+    assert card["colorTo"] == variant["color_to"] and card["colorTo"] in SPACE_COLOURS
+    assert card["license"] == variant["license"]
+    assert card["sdk"] == "gradio"
+    assert (project / card["app_file"]).is_file()
+    assert 0 < len(card["short_description"]) <= 60
+    assert card["models"] == [model["repo"]]
+    assert card["suggested_hardware"] in HARDWARE
+    assert (card["suggested_hardware"] == "zero-a10g") == (variant["zerogpu"] == "yes")
+    # sdk_version (the Space), the installed gradio (tests) and the requirements pins agree.
+    assert card["sdk_version"] == gradio.__version__
+    assert tuple(int(p) for p in card["sdk_version"].split(".")[:2]) >= (6, 12)
+    for requirements in ("requirements.txt", "requirements-dev.txt"):
+        assert f"gradio=={card['sdk_version']}\n" in (project / requirements).read_text()
+
+
+@variants
+def test_only_the_chosen_variant_lands(bake, variant):
+    project = bake(variant)
+    model = OPTIONS["_models"][variant["model"]]
+    segmenter = (project / "segmenter.py").read_text()
+    assert f'MODEL_ID = "{model["repo"]}"' in segmenter
+    assert f'REVISION = "{model["revision"]}"' in segmenter
+    assert re.fullmatch(r"[0-9a-f]{40}", model["revision"])
+    zerogpu = variant["zerogpu"] == "yes"
+    for name in ("app.py", "segmenter.py", "requirements.txt"):
+        assert ("spaces" in (project / name).read_text()) == zerogpu, name
+    if zerogpu:  # ZeroGPU patches torch: `import spaces` must come first
+        app = (project / "app.py").read_text()
+        assert app.index("import spaces") < app.index("import gradio")
+        assert "@spaces.GPU" in segmenter
+
+
+@variants
+def test_generated_tests_pass(bake, variant):
+    project = bake(variant)
+    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-500:]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("variant", VARIANTS[:2], ids=variant_id)
+def test_standin_command_serves_the_editor_offline(bake, variant, tmp_path):
+    """`python -m tests.standin`, as the README says: the editor and the API, no download."""
+    project = bake(variant)
+    port = free_port()
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "HF_HUB_OFFLINE": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.standin"], cwd=project, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                if httpx.get(url).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        assert server.poll() is None, server.stdout.read()
+        assert 'data-testid="upload"' in httpx.get(url).text
+
+        from gradio_client import Client, handle_file
+        from PIL import Image
+
+        photo = tmp_path / "photo.png"
+        image = Image.new("RGB", (300, 200), (10, 10, 10))
+        image.paste((250, 250, 250), (100, 50, 200, 150))
+        image.save(photo)
+        matte = Client(url, verbose=False).predict(
+            image_path=handle_file(str(photo)), api_name="/matte"
+        )
+        alpha = Image.open(matte).getchannel("A")
+        assert alpha.getpixel((150, 100)) > 250 and alpha.getpixel((10, 10)) < 5
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,0 +1,77 @@
+"""The hooks: bad answers stop generation with a clear message; answers are data."""
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, front_matter
+from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
+
+
+@pytest.mark.parametrize(
+    "answers, field",
+    [
+        ({"project_slug": "Has Spaces"}, "project_slug"),
+        ({"project_slug": "-leading-dash"}, "project_slug"),
+        ({"project_slug": "a" * 97}, "project_slug"),
+        ({"hf_username": "-bad"}, "hf_username"),
+        ({"hf_username": "no/slash"}, "hf_username"),
+        ({"short_description": "x" * 61}, "short_description"),
+        ({"short_description": "two\nlines"}, "short_description"),
+        ({"emoji": "abc"}, "emoji"),
+        ({"project_name": ""}, "project_name"),
+    ],
+)
+def test_invalid_answers_write_nothing(tmp_path, capfd, answers, field):
+    with pytest.raises(FailedHookException):
+        cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+    err = capfd.readouterr().err
+    assert "nothing was written" in err and field in err, err
+
+
+def test_invalid_colour_is_refused(cookies):
+    result = cookies.bake(extra_context={"color_from": "turquoise"})
+    assert result.exit_code != 0
+
+
+HOSTILE = {
+    "project_name": """Eve's "app" \\ $(touch PWNED) `touch PWNED` ; rm -rf PWNED #""",
+    "short_description": """"; touch PWNED; echo " $(id) \\n 'x'""",
+    "hf_username": "eve",
+}
+
+
+def test_answers_are_written_literally_and_never_run(cookies, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cookies.bake(extra_context={**HOSTILE, "project_slug": "eves-app"})
+    assert result.exit_code == 0, result.exception
+    project = Path(result.project_path)
+    assert not list(tmp_path.rglob("PWNED")) and not list(project.parent.rglob("PWNED"))
+    # The README card holds the exact strings.
+    card = front_matter(project)
+    assert card["title"] == HOSTILE["project_name"]
+    assert card["short_description"] == HOSTILE["short_description"]
+    # app.py is valid Python whose title is the exact string.
+    tree = ast.parse((project / "app.py").read_text())
+    titles = [
+        kw.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for kw in node.keywords
+        if kw.arg == "title"
+    ]
+    assert titles == [HOSTILE["project_name"]]
+    # The page escapes it as HTML text.
+    html = (project / "static" / "index.html").read_text()
+    assert "<title>Eve&#39;s &#34;app&#34;" in html
+
+
+def test_requirement_pins_match_the_template_versions():
+    options = json.loads((ROOT / "cookiecutter.json").read_text())
+    dev = (ROOT / "requirements-dev.txt").read_text()
+    for package, key in (("gradio", "_gradio_version"), ("torch", "_torch_version"),
+                         ("transformers", "_transformers_version")):  # fmt: skip
+        assert f"{package}=={options[key]}\n" in dev, package
