@@ -21,7 +21,7 @@ from cookiecutter.main import cookiecutter
         ({"short_description": "x" * 61}, "short_description"),
         ({"short_description": "two\nlines"}, "short_description"),
         ({"emoji": "abc"}, "emoji"),
-        ({"project_name": ""}, "project_name"),
+        ({"project_name": "two\nlines"}, "project_name"),
     ],
 )
 def test_invalid_answers_write_nothing(tmp_path, capfd, answers, field):

@@ -7,7 +7,9 @@ Plain FastAPI routes (`@app.get`) serve the frontend from the same process.
 """
 {%- if cookiecutter.zerogpu == "yes" %}
 
-import spaces  # noqa: F401  # ZeroGPU: must be imported before anything initialises CUDA
+# ZeroGPU: `spaces` must be imported before anything initialises CUDA, so it stays first.
+import spaces  # noqa: F401
+
 # isort: split
 {%- endif %}
 

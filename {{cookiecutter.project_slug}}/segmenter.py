@@ -10,6 +10,7 @@ outside @spaces.GPU, because every second inside it is taken from the user's quo
 {%- if cookiecutter.zerogpu == "yes" %}
 
 import spaces  # ZeroGPU patches torch: import it before torch touches CUDA
+
 # isort: split
 {%- endif %}
 
