@@ -1,26 +1,55 @@
-"""Runs inside the new project: say what was made and what to do next."""
+"""Runs inside the new project: keep the chosen frontend, drop the others, say what to do next.
+
+The template keeps each frontend whole under frontends/<name>/, and the parts all
+three share (the editor core, the backend calls, the look, the core's unit tests)
+once under frontends/shared/. Only the chosen frontend lands in the project.
+"""
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 answers = json.loads(r"""{{ cookiecutter | jsonify }}""")
+frontend = answers["frontend"]
 model = answers["_models"][answers["model"]]
-zerogpu = "on" if answers["zerogpu"] == "yes" else "off"
 
+project = Path.cwd()
+frontends = project / "frontends"
+# Where each frontend keeps the shared modules, and where their unit test goes.
+SHARED_DIR = {"vanilla": "static", "react": "frontend/src/lib", "svelte": "frontend/src/lib"}
+TEST_DIR = {"vanilla": "tests/js", "react": "frontend/src/lib", "svelte": "frontend/src/lib"}
+
+shutil.copytree(frontends / frontend, project, dirs_exist_ok=True)
+lib = project / SHARED_DIR[frontend]
+tests = project / TEST_DIR[frontend]
+lib.mkdir(parents=True, exist_ok=True)
+tests.mkdir(parents=True, exist_ok=True)
+for source in (frontends / "shared").iterdir():
+    if source.name.endswith(".test.js"):
+        # The test imports its subject as "./name.js"; point it at where the modules are.
+        relative = Path(os.path.relpath(lib, tests)).as_posix()
+        text = source.read_text().replace('from "./', f'from "{relative}/')
+        (tests / source.name).write_text(text)
+    else:
+        shutil.copy2(source, lib / source.name)
+shutil.rmtree(frontends)
+
+build = "" if frontend == "vanilla" else "  npm --prefix frontend ci && npm --prefix frontend run build\n"
 print(
     f"""
-Created {Path.cwd()}
-  frontend: {answers["frontend"]}, model: {model["repo"]} ({model["license"]}), ZeroGPU: {zerogpu}
+Created {project}
+  frontend: {frontend}, model: {model["repo"]} ({model["license"]}), ZeroGPU: {answers["zerogpu"]}
 
 Next steps:
   cd {answers["project_slug"]}
-  pip install -r requirements-dev.txt
+{build}  pip install -r requirements-dev.txt
   pytest                       # every test, offline, on a stand-in model
   python -m tests.standin      # the editor at http://127.0.0.1:7860, no model download
 
   pip install -r requirements.txt
   python app.py                # the real model (downloaded once from the Hub)
 
-README.md says how to deploy it to a Hugging Face Space.
+README.md says how to develop the frontend and deploy to a Hugging Face Space.
 """
 )

@@ -47,9 +47,12 @@ def test_no_template_tags_survive(bake, variant):
             text = path.read_text(errors="replace")
             assert "cookiecutter" not in text, path
             assert not re.search(r"\{%|%\}|\{\{ ", text), path
-    # Files copied without rendering arrive byte for byte.
-    for source in (TEMPLATE / "static").glob("*.js"):
-        assert (project / "static" / source.name).read_bytes() == source.read_bytes()
+    # Frontend sources are copied without rendering: they arrive byte for byte.
+    frontend = TEMPLATE / "frontends" / variant["frontend"]
+    for source in frontend.rglob("*"):
+        copied = project / source.relative_to(frontend)
+        if source.is_file() and source.name != "index.html":
+            assert copied.read_bytes() == source.read_bytes(), source
 
 
 @variants

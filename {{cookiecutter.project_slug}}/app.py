@@ -99,6 +99,8 @@ def index() -> FileResponse:
 
 
 # Gradio owns /static and /assets, so the editor's files live under /ui.
+if not (STATIC / "index.html").is_file():
+    raise SystemExit(f"{STATIC / 'index.html'} is missing: see README.md to build the frontend.")
 app.mount("/ui", StaticFiles(directory=STATIC), name="ui")
 
 
