@@ -35,7 +35,11 @@ for source in (frontends / "shared").iterdir():
         shutil.copy2(source, lib / source.name)
 shutil.rmtree(frontends)
 
-build = "" if frontend == "vanilla" else "  npm --prefix frontend ci && npm --prefix frontend run build\n"
+build = (
+    ""
+    if frontend == "vanilla"
+    else "  npm --prefix frontend ci && npm --prefix frontend run build\n"
+)
 print(
     f"""
 Created {project}

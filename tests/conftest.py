@@ -3,6 +3,8 @@
 import itertools
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,41 @@ def front_matter(project: Path) -> dict:
 
 def variant_id(variant):
     return "-".join(variant[key] for key in CODE_OPTIONS) + f"-{variant['license']}"
+
+
+def npm(args, cwd):
+    """Run npm. Every bake shares npm's cache (~/.npm): installs after the first stay local."""
+    result = subprocess.run(
+        ["npm", *args, "--no-audit", "--no-fund", "--prefer-offline"],
+        cwd=cwd, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, (
+        f"npm {' '.join(args)} in {cwd}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    )
+    return result
+
+
+def npm_dir(project: Path, variant: dict) -> Path:
+    """Where the generated project keeps package.json."""
+    return project if variant["frontend"] == "vanilla" else project / "frontend"
+
+
+@pytest.fixture(scope="session")
+def built(bake):
+    """built(answers) -> the baked project after `npm ci` (and `npm run build` for Vite)."""
+    done = {}
+
+    def _built(answers):
+        project = bake(answers)
+        if project not in done:
+            assert shutil.which("npm"), "Node.js and npm are required to test the frontends"
+            npm(["ci"], npm_dir(project, answers))
+            if answers["frontend"] != "vanilla":
+                npm(["run", "build"], npm_dir(project, answers))
+            done[project] = True
+        return project
+
+    return _built
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import time
 import gradio
 import httpx
 import pytest
-from conftest import OPTIONS, ROOT, VARIANTS, front_matter, variant_id
+from conftest import OPTIONS, ROOT, VARIANTS, front_matter, npm, npm_dir, variant_id
 
 TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
 SPACE_KEYS = {
@@ -104,9 +104,25 @@ def test_only_the_chosen_variant_lands(bake, variant):
         assert "@spaces.GPU" in segmenter
 
 
+def test_the_template_holds_no_installed_or_built_files():
+    for name in ("node_modules", "static"):
+        found = [p for p in (TEMPLATE / "frontends").rglob(name) if p.parent.name != "vanilla"]
+        assert not found, f"{found}: remove them, or every bake copies them"
+
+
 @variants
-def test_generated_tests_pass(bake, variant):
-    project = bake(variant)
+def test_frontend_type_checks_and_unit_tests_pass(built, variant):
+    project = built(variant)
+    if variant["frontend"] != "vanilla":  # the build wrote static/, which app.py serves
+        index = (project / "static" / "index.html").read_text()
+        assert re.search(r'src="/ui/assets/[^"]+\.js"', index), index
+    result = npm(["test"], npm_dir(project, variant))
+    assert re.search(r"Tests\s+\d+ passed", result.stdout), result.stdout[-2000:]
+
+
+@variants
+def test_generated_tests_pass(built, variant):
+    project = built(variant)
     result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-500:]
@@ -119,9 +135,9 @@ def free_port():
 
 
 @pytest.mark.parametrize("variant", VARIANTS[:2], ids=variant_id)
-def test_standin_command_serves_the_editor_offline(bake, variant, tmp_path):
+def test_standin_command_serves_the_editor_offline(built, variant, tmp_path):
     """`python -m tests.standin`, as the README says: the editor and the API, no download."""
-    project = bake(variant)
+    project = built(variant)
     port = free_port()
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "HF_HUB_OFFLINE": "1"}
     server = subprocess.Popen(
@@ -138,7 +154,7 @@ def test_standin_command_serves_the_editor_offline(bake, variant, tmp_path):
             except httpx.TransportError:
                 time.sleep(0.5)
         assert server.poll() is None, server.stdout.read()
-        assert 'data-testid="upload"' in httpx.get(url).text
+        assert 'src="/ui/' in httpx.get(url).text  # the editor's page, served by the app
 
         from gradio_client import Client, handle_file
         from PIL import Image
