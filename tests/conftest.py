@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -53,6 +54,7 @@ def npm(args, cwd):
     result = subprocess.run(
         ["npm", *args, "--no-audit", "--no-fund", "--prefer-offline"],
         cwd=cwd, capture_output=True, text=True, check=False,
+        env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"},  # plain output to match on
     )  # fmt: skip
     assert result.returncode == 0, (
         f"npm {' '.join(args)} in {cwd}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"

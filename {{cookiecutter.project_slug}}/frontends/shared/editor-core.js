@@ -1,3 +1,4 @@
+// @ts-check
 // Framework-agnostic core of the "text behind image" editor.
 //
 // The picture is three layers: the photo, the text, then the subject (the photo
@@ -6,8 +7,37 @@
 // text settings are stored in image-relative units, so the same code draws the
 // small on-screen preview and the full-resolution export, pixel for pixel alike.
 // No DOM queries and no gradio here: React/Svelte frontends can share this file.
+// Pure drawing; the stateful part (photo, matte, backend calls) is editor.js.
+
+/**
+ * A decoded picture the core can draw: the photo or the matte.
+ * @typedef {ImageBitmap | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas} Picture
+ */
+/** @typedef {HTMLCanvasElement | OffscreenCanvas} AnyCanvas */
+/** @typedef {CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D} Ctx2D */
+/** @typedef {{width: number, height: number}} Size */
+/**
+ * A font choice. `web` fonts are downloaded (from fontsource) only once chosen.
+ * @typedef {{id: string, label: string, family: string, web?: string, weights?: number[]}} Font
+ */
+/**
+ * Everything that describes the text. Lengths are relative, so one State draws
+ * the same picture at any resolution: fontSize in % of the image height; letter
+ * spacing, stroke, shadow and depth in % of the font size; x, y in image pixels.
+ * @typedef {{
+ *   text: string, x: number, y: number,
+ *   fontFamily: string, fontSize: number, fontWeight: number, letterSpacing: number,
+ *   color: string, opacity: number,
+ *   bgEnabled: boolean, bgColor: string,
+ *   strokeWidth: number, strokeColor: string,
+ *   shadowBlur: number, shadowOffsetX: number, shadowOffsetY: number, shadowColor: string,
+ *   depth: number, depthAngle: number, depthColor: string,
+ *   rotation: number, skew: number, tilt: number,
+ *}} State
+ */
 
 // Fonts: offline-safe CSS stacks, plus a few web fonts fetched only when chosen.
+/** @type {readonly Font[]} */
 export const FONTS = [
   { id: "impact", label: "Impact", family: 'Impact, Haettenschweiler, "Arial Narrow Bold", sans-serif' },
   { id: "arial-black", label: "Arial Black", family: '"Arial Black", "Arial Bold", Gadget, sans-serif' },
@@ -23,14 +53,17 @@ export const FONTS = [
   { id: "pacifico", label: "Pacifico (web)", web: "Pacifico", weights: [400], family: '"Pacifico", cursive' },
 ];
 
+/** @param {string} id @returns {Font} the font, or the first one for an unknown id */
 export const fontById = (id) => FONTS.find((f) => f.id === id) || FONTS[0];
 
 // Loads (once) the web-font file for a font id and weight through the FontFace
 // API. Resolves immediately for local stacks; rejects if the download fails.
+/** @type {Map<string, Promise<void>>} */
 const loadedFaces = new Map();
+/** @param {string} id @param {number} weight @returns {Promise<void>} */
 export function loadFont(id, weight) {
   const font = fontById(id);
-  if (!font.web) return Promise.resolve();
+  if (!font.web || !font.weights) return Promise.resolve();
   const w = font.weights.reduce((a, b) => (Math.abs(b - weight) < Math.abs(a - weight) ? b : a));
   const key = `${font.id}-${w}`;
   if (!loadedFaces.has(key)) {
@@ -40,11 +73,12 @@ export function loadFont(id, weight) {
     p.catch(() => loadedFaces.delete(key)); // allow a retry later
     loadedFaces.set(key, p);
   }
-  return loadedFaces.get(key);
+  return /** @type {Promise<void>} */ (loadedFaces.get(key));
 }
 
 // Lengths are relative: fontSize in % of image height, the other lengths in %
 // of the font size, so the text keeps its look whatever the photo resolution.
+/** @type {Readonly<State>} */
 export const DEFAULT_STATE = {
   text: "HELLO", x: 0, y: 0, // x, y: text centre in image pixels
   fontFamily: "impact", fontSize: 18, fontWeight: 900, letterSpacing: 0,
@@ -56,31 +90,57 @@ export const DEFAULT_STATE = {
   rotation: 0, skew: 0, tilt: 0,
 };
 
+/** A State with the text centred on an image of this size. @param {Size} imageSize @param {Partial<State>} [overrides] @returns {State} */
 export function createState(imageSize, overrides = {}) {
   return { ...DEFAULT_STATE, x: imageSize.width / 2, y: imageSize.height / 2, ...overrides };
 }
 
-export const imageSize = (img) => ({ width: img.naturalWidth || img.width, height: img.naturalHeight || img.height });
+/** @param {Picture} img @returns {Size} */
+export const imageSize = (img) =>
+  "naturalWidth" in img ? { width: img.naturalWidth, height: img.naturalHeight } : { width: img.width, height: img.height };
 
 // Size that fits within maxSide on the long side (never upscales).
+/** @param {number} width @param {number} height @param {number} maxSide @returns {Size & { scale: number}} */
 export function fitWithin(width, height, maxSide) {
   const k = Math.min(1, maxSide / Math.max(width, height));
   return { width: Math.max(1, Math.round(width * k)), height: Math.max(1, Math.round(height * k)), scale: k };
 }
 
+// Size of the largest box with the image's aspect ratio inside maxWidth x
+// maxHeight (CSS pixels, whole numbers): the on-screen stage size.
+/** @param {Size} image @param {number} maxWidth @param {number} maxHeight @returns {Size} */
+export function fitInto(image, maxWidth, maxHeight) {
+  const k = Math.max(0, Math.min(maxWidth / image.width, maxHeight / image.height));
+  return { width: Math.floor(image.width * k), height: Math.floor(image.height * k) };
+}
+
 // Drag maths: a pointer delta in CSS pixels -> the same delta in image pixels.
+/** @param {number} dx @param {number} dy @param {number} displayedWidth @param {number} imageWidth @returns {{dx: number, dy: number}} */
 export function clientDeltaToImage(dx, dy, displayedWidth, imageWidth) {
   const k = imageWidth / displayedWidth;
   return { dx: dx * k, dy: dy * k };
 }
 
+// A canvas of at least 1x1: a DOM canvas in the browser, else an OffscreenCanvas
+// (workers; Node tests provide one).
+/** @param {number} width @param {number} height @returns {AnyCanvas} */
 export function makeCanvas(width, height) {
+  /** @type {AnyCanvas} */
   const c = typeof document !== "undefined" ? document.createElement("canvas") : new OffscreenCanvas(1, 1);
   c.width = Math.max(1, Math.ceil(width));
   c.height = Math.max(1, Math.ceil(height));
   return c;
 }
 
+// The 2D context of either kind of canvas (throws if the browser refuses one).
+/** @param {AnyCanvas} canvas @returns {Ctx2D} */
+export function context2d(canvas) {
+  const ctx = /** @type {HTMLCanvasElement} */ (canvas).getContext("2d");
+  if (!ctx) throw new Error("This browser cannot draw on a canvas.");
+  return ctx;
+}
+
+/** @param {Ctx2D} ctx @param {Picture} photo @param {number} scale */
 export function drawPhoto(ctx, photo, scale) {
   const { width, height } = imageSize(photo);
   ctx.drawImage(photo, 0, 0, width * scale, height * scale);
@@ -89,10 +149,11 @@ export function drawPhoto(ctx, photo, scale) {
 // The subject layer: the photo, kept only where the matte is opaque. The matte
 // comes from the model at a smaller size (long side <= 1024) but with the same
 // aspect ratio, so stretching it over the photo lines it up exactly.
+/** @param {Ctx2D} ctx @param {Picture} photo @param {Picture} matte @param {number} scale */
 export function drawSubject(ctx, photo, matte, scale) {
   const { width, height } = imageSize(photo);
   const off = makeCanvas(width * scale, height * scale);
-  const o = off.getContext("2d");
+  const o = context2d(off);
   o.drawImage(photo, 0, 0, off.width, off.height);
   o.globalCompositeOperation = "destination-in"; // keep photo pixels where matte alpha > 0
   o.drawImage(matte, 0, 0, off.width, off.height);
@@ -100,14 +161,18 @@ export function drawSubject(ctx, photo, matte, scale) {
 }
 
 // Letter spacing: native ctx.letterSpacing where supported, else char by char.
+/** @param {Ctx2D} ctx */
 const hasLetterSpacing = (ctx) => "letterSpacing" in ctx;
 
+/** @param {Ctx2D} ctx @param {string} line @param {number} spacing */
 function lineWidth(ctx, line, spacing) {
   if (hasLetterSpacing(ctx)) return ctx.measureText(line).width;
   return [...line].reduce((w, ch) => w + ctx.measureText(ch).width + spacing, 0);
 }
 
+/** @param {Ctx2D} ctx @param {string} line @param {number} x @param {number} y @param {number} spacing @param {boolean} stroke */
 function drawLine(ctx, line, x, y, spacing, stroke) {
+  /** @param {string} s @param {number} px */
   const paint = (s, px) => (stroke ? ctx.strokeText(s, px, y) : ctx.fillText(s, px, y));
   if (hasLetterSpacing(ctx)) return paint(line, x);
   for (const ch of line) { paint(ch, x); x += ctx.measureText(ch).width + spacing; }
@@ -115,17 +180,20 @@ function drawLine(ctx, line, x, y, spacing, stroke) {
 
 // Renders the flat text block (box, extrusion, stroke, face) into its own
 // canvas, in output pixels, with the text centre at the canvas centre.
+/** @param {State} state @param {number} fontPx @returns {AnyCanvas} */
 function renderTextBlock(state, fontPx) {
   const lines = String(state.text).split("\n");
+  /** @param {number} v */
   const rel = (v) => (v / 100) * fontPx; // "% of font size" -> output pixels
   const spacing = rel(state.letterSpacing);
   const font = `${state.fontWeight} ${fontPx}px ${fontById(state.fontFamily).family}`;
+  /** @param {Ctx2D} c */
   const setup = (c) => {
     c.font = font;
     c.textBaseline = "middle";
     if (hasLetterSpacing(c)) c.letterSpacing = `${spacing}px`;
   };
-  const measure = makeCanvas(1, 1).getContext("2d");
+  const measure = context2d(makeCanvas(1, 1));
   setup(measure);
   const widths = lines.map((l) => lineWidth(measure, l, spacing));
   const lineH = fontPx * 1.15;
@@ -133,9 +201,10 @@ function renderTextBlock(state, fontPx) {
   const boxPad = fontPx * 0.25, depth = rel(state.depth);
   const pad = boxPad + depth + rel(state.strokeWidth) + fontPx * 0.3;
   const c = makeCanvas(textW + 2 * pad, textH + 2 * pad);
-  const ctx = c.getContext("2d");
+  const ctx = context2d(c);
   setup(ctx);
   const cx = c.width / 2, top = c.height / 2 - textH / 2;
+  /** @param {(line: string, x: number, y: number) => void} fn */
   const eachLine = (fn) => lines.forEach((l, i) => fn(l, cx - widths[i] / 2, top + lineH * (i + 0.5)));
 
   if (state.bgEnabled) {
@@ -166,9 +235,10 @@ function renderTextBlock(state, fontPx) {
 
 // Perspective tilt: copy the block in 1px horizontal slices whose width changes
 // linearly from top to bottom, which turns the rectangle into a trapezoid.
+/** @param {AnyCanvas} src @param {number} tilt @returns {AnyCanvas} */
 function taper(src, tilt) {
   const out = makeCanvas(src.width, src.height);
-  const ctx = out.getContext("2d");
+  const ctx = context2d(out);
   const k = 0.7 * Math.abs(tilt);
   const topW = tilt > 0 ? 1 - k : 1, bottomW = tilt < 0 ? 1 - k : 1;
   for (let y = 0; y < src.height; y++) {
@@ -180,6 +250,7 @@ function taper(src, tilt) {
 
 // Draws the text layer. imageSize is the photo size in image pixels (the font
 // size is relative to its height); scale maps image pixels to ctx pixels.
+/** @param {Ctx2D} ctx @param {State} state @param {Size} imageSize @param {number} scale */
 export function drawText(ctx, state, imageSize, scale) {
   if (!String(state.text).trim()) return;
   const fontPx = (state.fontSize / 100) * imageSize.height * scale;
@@ -203,18 +274,29 @@ export function drawText(ctx, state, imageSize, scale) {
 }
 
 // Whole picture into one context: photo, then text, then subject (if any).
+/** @param {Ctx2D} ctx @param {Picture} photo @param {Picture | null} matte @param {State} state @param {number} scale */
 export function renderComposite(ctx, photo, matte, state, scale) {
   drawPhoto(ctx, photo, scale);
   drawText(ctx, state, imageSize(photo), scale);
   if (matte) drawSubject(ctx, photo, matte, scale);
 }
 
-// Full-resolution export: the same drawing functions at scale 1.
-export function exportPng(photo, matte, state) {
+// Full-resolution export: the same drawing functions at scale 1, so the file
+// is the preview, only sharper.
+/** @param {Picture} photo @param {Picture | null} matte @param {State} state @returns {AnyCanvas} */
+export function renderExport(photo, matte, state) {
   const { width, height } = imageSize(photo);
   const c = makeCanvas(width, height);
-  renderComposite(c.getContext("2d"), photo, matte, state, 1);
-  if (c.convertToBlob) return c.convertToBlob({ type: "image/png" });
-  return new Promise((resolve, reject) =>
-    c.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png"));
+  renderComposite(context2d(c), photo, matte, state, 1);
+  return c;
 }
+
+/** Encodes either kind of canvas. @param {AnyCanvas} c @param {string} [type] @param {number} [quality] @returns {Promise<Blob>} */
+export function canvasToBlob(c, type = "image/png", quality) {
+  if ("convertToBlob" in c) return c.convertToBlob({ type, quality });
+  return new Promise((resolve, reject) =>
+    c.toBlob((b) => (b ? resolve(b) : reject(new Error(`${type} encoding failed`))), type, quality));
+}
+
+/** @param {Picture} photo @param {Picture | null} matte @param {State} state @returns {Promise<Blob>} */
+export const exportPng = (photo, matte, state) => canvasToBlob(renderExport(photo, matte, state));

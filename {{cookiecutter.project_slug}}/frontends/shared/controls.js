@@ -1,0 +1,123 @@
+// @ts-check
+// The editor's controls, as data. Every frontend (vanilla, React, Svelte) loops
+// over SECTIONS to build its form, so all three show the same controls, in the
+// same order, with the same labels and the same data-testid (the browser tests
+// and the docs rely on those). To add a control: add a key to State and
+// DEFAULT_STATE in editor-core.js, then one entry here; no frontend changes.
+
+import { DEFAULT_STATE, FONTS } from "./editor-core.js";
+
+/** @typedef {import("./editor-core.js").State} State */
+/** @typedef {"range" | "color" | "select" | "checkbox" | "textarea"} ControlType */
+/** @typedef {{value: string, label: string}} ControlOption */
+/**
+ * One control, bound to one State key.
+ * @typedef {object} Control
+ * @property {keyof State} key      the State key it edits
+ * @property {string} label         visible label
+ * @property {ControlType} type     which input to render
+ * @property {string} testid        its data-testid
+ * @property {number} [min]         range only
+ * @property {number} [max]         range only
+ * @property {number} [step]        range only (default 1)
+ * @property {string} [unit]        range only: shown after the value ("%", "°")
+ * @property {readonly ControlOption[]} [options]  select only
+ * @property {number} [rows]        textarea only
+ */
+/**
+ * A titled group of controls (a <details> in the vanilla frontend).
+ * @typedef {{id: string, title: string, open: boolean, controls: readonly Control[]}} Section
+ */
+
+/** @type {readonly ControlOption[]} */
+const WEIGHTS = [
+  { value: "400", label: "Regular" },
+  { value: "700", label: "Bold" },
+  { value: "900", label: "Black" },
+];
+
+/** @type {readonly Section[]} */
+export const SECTIONS = [
+  {
+    id: "text", title: "Text", open: true, controls: [
+      { key: "text", label: "Text", type: "textarea", rows: 2, testid: "text-input" },
+      { key: "fontFamily", label: "Font", type: "select", testid: "font-family",
+        options: FONTS.map((f) => ({ value: f.id, label: f.label })) },
+      { key: "fontWeight", label: "Weight", type: "select", options: WEIGHTS, testid: "font-weight" },
+      { key: "color", label: "Colour", type: "color", testid: "text-color" },
+      { key: "fontSize", label: "Size", type: "range", min: 2, max: 60, unit: "%", testid: "font-size" },
+      { key: "letterSpacing", label: "Letter spacing", type: "range", min: -20, max: 100, testid: "letter-spacing" },
+      { key: "opacity", label: "Opacity", type: "range", min: 0, max: 100, unit: "%", testid: "opacity" },
+    ],
+  },
+  {
+    id: "box", title: "Box & outline", open: false, controls: [
+      { key: "bgEnabled", label: "Background box", type: "checkbox", testid: "bg-enabled" },
+      { key: "bgColor", label: "Box colour", type: "color", testid: "bg-color" },
+      { key: "strokeWidth", label: "Outline width", type: "range", min: 0, max: 20, testid: "stroke-width" },
+      { key: "strokeColor", label: "Outline colour", type: "color", testid: "stroke-color" },
+    ],
+  },
+  {
+    id: "effects", title: "Shadow & 3D", open: false, controls: [
+      { key: "shadowBlur", label: "Shadow blur", type: "range", min: 0, max: 60, testid: "shadow-blur" },
+      { key: "shadowOffsetX", label: "Shadow X", type: "range", min: -50, max: 50, testid: "shadow-x" },
+      { key: "shadowOffsetY", label: "Shadow Y", type: "range", min: -50, max: 50, testid: "shadow-y" },
+      { key: "shadowColor", label: "Shadow colour", type: "color", testid: "shadow-color" },
+      { key: "depth", label: "3D depth", type: "range", min: 0, max: 40, testid: "depth" },
+      { key: "depthAngle", label: "3D angle", type: "range", min: 0, max: 360, unit: "°", testid: "depth-angle" },
+      { key: "depthColor", label: "3D colour", type: "color", testid: "depth-color" },
+    ],
+  },
+  {
+    id: "transform", title: "Transform", open: false, controls: [
+      { key: "rotation", label: "Rotation", type: "range", min: -180, max: 180, unit: "°", testid: "rotation" },
+      { key: "skew", label: "Skew", type: "range", min: -45, max: 45, unit: "°", testid: "skew" },
+      { key: "tilt", label: "Perspective tilt", type: "range", min: -1, max: 1, step: 0.05, testid: "tilt" },
+    ],
+  },
+];
+
+/** Every control, flat, in display order. @type {readonly Control[]} */
+export const CONTROLS = SECTIONS.flatMap((s) => s.controls);
+
+// The other elements the frontends must mark with these data-testid values.
+export const TESTIDS = Object.freeze({
+  upload: "upload", // <input type="file">
+  export: "export", // the download button
+  status: "status", // the status line (role="status")
+  stage: "stage", // the element holding the three layer canvases; drag target
+  photo: "background", // layer canvas: the photo
+  text: "text-layer", // layer canvas: the text
+  subject: "foreground", // layer canvas: the cut-out subject, hidden until the matte arrives
+});
+
+/** The element id for a control (pair it with <label for>). @param {Control} control */
+export const controlId = (control) => `control-${control.key}`;
+
+/**
+ * The value to put in the input for a state: a boolean for checkboxes
+ * (`checked`), else a string (`value`).
+ * @param {Control} control @param {State} state @returns {string | boolean}
+ */
+export function inputValue(control, state) {
+  const v = state[control.key];
+  return control.type === "checkbox" ? Boolean(v) : String(v);
+}
+
+/**
+ * The reverse: what an input holds (`checked` for checkboxes, else `value`) as
+ * the State value, with the State's type (numbers for ranges and weights).
+ * @template {keyof State} K
+ * @param {Control & { key: K}} control @param {string | boolean} raw @returns {State[K]}
+ */
+export function parseInput(control, raw) {
+  const kind = typeof DEFAULT_STATE[control.key];
+  const value = kind === "number" ? Number(raw) : kind === "boolean" ? Boolean(raw) : String(raw);
+  return /** @type {State[K]} */ (value);
+}
+
+/** The value shown next to a range ("18%", "-8°"); "" for other types. @param {Control} control @param {State} state */
+export function displayValue(control, state) {
+  return control.type === "range" ? `${state[control.key]}${control.unit ?? ""}` : "";
+}
