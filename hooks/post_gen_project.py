@@ -19,6 +19,8 @@ frontends = project / "frontends"
 # Where each frontend keeps the shared modules, and where their unit test goes.
 SHARED_DIR = {"vanilla": "static", "react": "frontend/src/lib", "svelte": "frontend/src/lib"}
 TEST_DIR = {"vanilla": "tests/js", "react": "frontend/src/lib", "svelte": "frontend/src/lib"}
+# Node tests of the API (*.node.mjs) sit beside the node_modules that has @gradio/client.
+NODE_TEST_DIR = {"vanilla": "tests/js", "react": "frontend/tests", "svelte": "frontend/tests"}
 
 shutil.copytree(frontends / frontend, project, dirs_exist_ok=True)
 lib = project / SHARED_DIR[frontend]
@@ -26,7 +28,10 @@ tests = project / TEST_DIR[frontend]
 lib.mkdir(parents=True, exist_ok=True)
 tests.mkdir(parents=True, exist_ok=True)
 for source in (frontends / "shared").iterdir():
-    if source.name.endswith(".test.js"):
+    if source.name.endswith(".node.mjs"):
+        (project / NODE_TEST_DIR[frontend]).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, project / NODE_TEST_DIR[frontend] / source.name)
+    elif source.name.endswith(".test.js"):
         # The test imports its subject as "./name.js"; point it at where the modules are.
         relative = Path(os.path.relpath(lib, tests)).as_posix()
         text = source.read_text().replace('from "./', f'from "{relative}/')

@@ -59,3 +59,12 @@ def make_photo(tmp_path):
         return path
 
     return make
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip a test whose tool is missing, saying why; under CI=true, fail instead."""
+    if available:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason} (CI=true: a missing dependency is a failure, not a skip)")
+    pytest.skip(reason)

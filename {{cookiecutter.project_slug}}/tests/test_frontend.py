@@ -1,0 +1,232 @@
+"""What a person sees and what a JavaScript caller gets: Chromium and Node against the real app.
+
+Chromium (Debian's, driven by Playwright) and Node must be installed; without them
+these tests skip with the reason, except under CI=true, where they fail. The page
+must not reach the Internet: anything it would fetch from a CDN is served locally.
+
+The stand-in model's subject is every pixel brighter than mid-grey, so the tests
+know exactly where the subject is and check pixels of the exported PNG.
+"""
+
+import io
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import require
+
+pytestmark = pytest.mark.browser
+
+PROJECT = Path(__file__).resolve().parents[1]
+# Where package.json and node_modules are: the project root (vanilla) or frontend/ (Vite).
+NODE_DIR = PROJECT / "frontend" if (PROJECT / "frontend").is_dir() else PROJECT
+NODE_TEST = NODE_DIR / ("tests" if NODE_DIR != PROJECT else "tests/js") / "api-client.node.mjs"
+GRADIO_CLIENT_CDN = "https://cdn.jsdelivr.net/npm/@gradio/client@2.7.0/dist/index.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+DARK, BRIGHT, RED = (30, 35, 45), (245, 245, 240), (255, 0, 0)
+
+
+def photo_bytes(size=(1200, 800), box=(600, 200, 1000, 600), exif=None) -> bytes:
+    """A dark photo whose subject (for the stand-in) is one bright rectangle."""
+    image = Image.new("RGB", size, DARK)
+    image.paste(BRIGHT, box)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=95, **({"exif": exif} if exif else {}))
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "playwright is not installed (pip install -r requirements-dev.txt)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server_url):
+    """The editor, loaded and connected, with no request leaving this machine."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    client = NODE_DIR / "node_modules/@gradio/client/dist/index.min.js"
+    page.route(lambda url: not url.startswith(server_url), lambda route: route.abort())
+    page.route(GRADIO_CLIENT_CDN, lambda route: route.fulfill(path=client))  # wins: added last
+    page.goto(server_url)
+    page.wait_for_function(
+        "document.querySelector('[data-testid=status]').textContent.startsWith('Ready')"
+    )
+    page.errors = errors
+    yield page
+    page.close()
+
+
+def upload(page, data: bytes, name="photo.jpg", mime="image/jpeg"):
+    page.get_by_test_id("upload").set_input_files({"name": name, "mimeType": mime, "buffer": data})
+
+
+def wait_for_subject(page):
+    page.get_by_test_id("foreground").wait_for(state="visible", timeout=30_000)
+
+
+def export(page) -> np.ndarray:
+    with page.expect_download() as download:
+        page.get_by_test_id("export").click()
+    return np.asarray(Image.open(download.value.path()).convert("RGB")).astype(int)
+
+
+def is_red(pixels: np.ndarray) -> np.ndarray:
+    r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    return (r > 200) & (g < 60) & (b < 60)
+
+
+def style_text(page, text="HHHHHHHH"):
+    page.get_by_test_id("text-input").fill(text)
+    page.get_by_test_id("text-color").fill("#ff0000")
+    page.get_by_test_id("font-size").fill("20")
+
+
+def test_page_loads_offline_without_console_errors(page):
+    assert page.get_by_test_id("export").is_disabled()
+    assert page.get_by_test_id("foreground").is_hidden()
+    assert page.errors == []
+
+
+def test_subject_layer_appears_aligned_with_the_photo(page):
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    fg, bg = page.get_by_test_id("foreground"), page.get_by_test_id("background")
+    assert fg.bounding_box() == bg.bounding_box()
+    # The subject layer is opaque over the bright rectangle only: sample it where
+    # the photo has the rectangle (x 600..1000 of 1200, y 200..600 of 800) and outside.
+    alpha = fg.evaluate(
+        """(c) => [[0.67, 0.5], [0.8, 0.3], [0.25, 0.5], [0.9, 0.9]].map(([fx, fy]) => c
+            .getContext('2d')
+            .getImageData(Math.floor(fx * c.width), Math.floor(fy * c.height), 1, 1).data[3])"""
+    )
+    assert alpha[0] > 200 and alpha[1] > 200, alpha
+    assert alpha[2] == 0 and alpha[3] == 0, alpha
+    assert page.errors == []
+
+
+def test_export_is_full_size_with_text_behind_the_subject(page):
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    style_text(page)
+    pixels = export(page)
+    assert pixels.shape == (800, 1200, 3)  # the photo's full size, not the preview's
+    red = is_red(pixels)
+    assert red[:, :600].sum() > 2000  # visible over the background, left of the subject
+    subject = pixels[205:595, 605:995]
+    assert red[205:595, 605:995].sum() == 0  # hidden behind the subject where they overlap
+    assert (np.abs(subject - BRIGHT) < 30).all()
+    assert red[350:450, 520:600].any()  # ...and the text really reaches the subject's edge
+
+
+def test_dragging_moves_the_text_in_the_export(page):
+    upload(page, photo_bytes(box=(1050, 600, 1150, 750)))  # subject in a corner, clear of the text
+    wait_for_subject(page)
+    style_text(page, "H")
+    before = np.argwhere(is_red(export(page)))[:, 1].mean()
+    stage = page.get_by_test_id("foreground").bounding_box()
+    x, y = stage["x"] + stage["width"] / 2, stage["y"] + stage["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 100, y, steps=5)
+    page.mouse.up()
+    after = np.argwhere(is_red(export(page)))[:, 1].mean()
+    expected = -100 * 1200 / stage["width"]  # CSS pixels -> photo pixels
+    assert after - before == pytest.approx(expected, abs=8)
+
+
+def test_exif_rotated_photo_exports_upright_with_the_subject_aligned(page):
+    # Stored 1200x800 with the subject on the left; EXIF 6 = rotate 90 degrees clockwise
+    # to display, so it displays 800x1200 with the subject across the top.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    upload(page, photo_bytes(box=(0, 100, 500, 700), exif=exif))
+    wait_for_subject(page)
+    style_text(page)
+    page.get_by_test_id("text-input").fill("H\nH\nH\nH\nH\nH")  # a column crossing the subject
+    pixels = export(page)
+    assert pixels.shape == (1200, 800, 3)
+    red = is_red(pixels)
+    assert red[600:].sum() > 2000  # text over the background, below the subject
+    assert red[20:480, 120:680].sum() == 0  # but hidden behind the subject, at the top
+    assert (np.abs(pixels[20:480, 120:680] - BRIGHT) < 30).all()
+
+
+def test_a_non_image_file_gives_a_clear_message_and_the_editor_keeps_working(page):
+    upload(page, b"just some text", name="notes.txt", mime="text/plain")
+    status = page.get_by_test_id("status")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=status]').textContent.includes('not read')"
+    )
+    assert "image" in status.text_content()
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    assert page.get_by_test_id("export").is_enabled()
+
+
+def test_a_waiting_upload_shows_its_queue_position(page, client, app_module, monkeypatch, tmp_path):
+    release = threading.Event()
+    real = app_module.predict_matte
+
+    def held(image):  # the model stays busy until the test lets it go
+        release.wait(timeout=60)
+        return real(image)
+
+    monkeypatch.setattr(app_module, "predict_matte", held)
+    from gradio_client import handle_file
+
+    path = tmp_path / "first.jpg"
+    path.write_bytes(photo_bytes())
+    try:
+        busy = client.submit(image_path=handle_file(str(path)), api_name="/matte")
+        upload(page, photo_bytes())
+        page.wait_for_function(
+            "/queue.*position 1/i.test(document.querySelector('[data-testid=status]').textContent)",
+            timeout=30_000,
+        )
+        release.set()
+        wait_for_subject(page)
+        busy.result(timeout=60)
+    finally:
+        release.set()
+
+
+def test_javascript_client_calls_both_endpoints(server_url, tmp_path):
+    node = shutil.which("node")
+    require(node is not None, "Node.js is not installed")
+    require((NODE_DIR / "node_modules/@gradio/client").is_dir(), f"run `npm ci` in {NODE_DIR}")
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(photo_bytes(size=(640, 480), box=(320, 120, 560, 360)))
+    env = {
+        **os.environ,
+        "GRADIO_URL": server_url,
+        "TEST_PHOTO": str(photo),
+        "OUT_DIR": str(tmp_path),
+    }
+    result = subprocess.run([node, "--test", NODE_TEST], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "# pass 2" in result.stdout, result.stdout
+    cutout = np.asarray(Image.open(tmp_path / "remove_background.png"))
+    assert cutout[240, 440, 3] == 255 and cutout[240, 100, 3] == 0  # subject opaque, rest clear
+    matte = np.asarray(Image.open(tmp_path / "matte.png").convert("LA"))
+    assert matte[240, 440, 1] > 250 and matte[240, 100, 1] < 5
