@@ -39,7 +39,7 @@ DARK, BRIGHT, RED = (30, 35, 45), (245, 245, 240), (255, 0, 0)
 def photo_bytes(size=(1200, 800), box=(600, 200, 1000, 600), exif=None) -> bytes:
     """A dark photo whose subject (for the stand-in) is one bright rectangle."""
     image = Image.new("RGB", size, DARK)
-    image.paste(BRIGHT, box)
+    image.paste(BRIGHT, tuple(round(v) for v in box))
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=95, **({"exif": exif} if exif else {}))
     return out.getvalue()
@@ -155,21 +155,29 @@ def test_dragging_moves_the_text_in_the_export(page):
     assert after - before == pytest.approx(expected, abs=8)
 
 
-def test_exif_rotated_photo_exports_upright_with_the_subject_aligned(page):
-    # Stored 1200x800 with the subject on the left; EXIF 6 = rotate 90 degrees clockwise
-    # to display, so it displays 800x1200 with the subject across the top.
+# 1200 px: the browser uploads a downscaled, already upright copy; 900 px: it uploads the
+# original file, EXIF and all, and the server must apply the same orientation.
+@pytest.mark.parametrize("width", [1200, 900])
+def test_exif_rotated_photo_exports_upright_with_the_subject_aligned(page, width):
+    # Stored landscape with the subject on the left; EXIF 6 = rotate 90 degrees clockwise
+    # to display, so it displays as a portrait with the subject across the top.
+    k = width / 1200
     exif = Image.Exif()
     exif[0x0112] = 6
-    upload(page, photo_bytes(box=(0, 100, 500, 700), exif=exif))
+    upload(
+        page,
+        photo_bytes(size=(width, round(800 * k)), box=(0, 100 * k, 500 * k, 700 * k), exif=exif),
+    )
     wait_for_subject(page)
     style_text(page)
     page.get_by_test_id("text-input").fill("H\nH\nH\nH\nH\nH")  # a column crossing the subject
     pixels = export(page)
-    assert pixels.shape == (1200, 800, 3)
+    assert pixels.shape == (width, round(800 * k), 3)
     red = is_red(pixels)
-    assert red[600:].sum() > 2000  # text over the background, below the subject
-    assert red[20:480, 120:680].sum() == 0  # but hidden behind the subject, at the top
-    assert (np.abs(pixels[20:480, 120:680] - BRIGHT) < 30).all()
+    top, left, right, bottom = round(20 * k), round(120 * k), round(680 * k), round(480 * k)
+    assert red[round(600 * k) :].sum() > 1000  # text over the background, below the subject
+    assert red[top:bottom, left:right].sum() == 0  # but hidden behind the subject, at the top
+    assert (np.abs(pixels[top:bottom, left:right] - BRIGHT) < 30).all()
 
 
 def test_a_non_image_file_gives_a_clear_message_and_the_editor_keeps_working(page):

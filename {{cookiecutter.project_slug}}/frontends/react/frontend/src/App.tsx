@@ -1,0 +1,53 @@
+// The React frontend: markup and event wiring only. The state, the backend
+// calls and the drawing live in the shared editor (lib/), which the vanilla
+// and Svelte frontends use too.
+import { useSyncExternalStore } from "react";
+import { createEditor } from "./lib/editor.js";
+import { Controls } from "./Controls.tsx";
+import { Stage } from "./Stage.tsx";
+
+// One editor for the page, created at module scope rather than in a component:
+// it connects to the backend at once, and survives re-renders (and StrictMode's
+// double mounting). The dynamic import gives @gradio/client its own chunk,
+// loaded in parallel with the first render.
+const editor = createEditor({ loadGradio: () => import("@gradio/client") });
+
+// index.html is the only file the template renders, so the project name is
+// read back from its <title>.
+const TITLE = document.title;
+
+export default function App() {
+  // The editor is an external store: every change gives a new frozen snapshot,
+  // and React re-renders with it.
+  const snapshot = useSyncExternalStore(editor.subscribe, editor.getSnapshot);
+  const { photo, state, status } = snapshot;
+
+  return (
+    <>
+      <header className="topbar">
+        <h1>{TITLE}</h1>
+        <p id="status" className="status" data-testid="status" data-kind={status.kind} role="status" aria-live="polite">
+          {status.text}
+        </p>
+      </header>
+
+      <main className="layout">
+        <form id="controls" className="sidebar" autoComplete="off" onSubmit={(e) => e.preventDefault()}>
+          <label className="upload">
+            <span>Photo</span>
+            <input
+              id="upload" type="file" accept="image/*" data-testid="upload"
+              onChange={(e) => { const file = e.currentTarget.files?.[0]; if (file) editor.loadFile(file); }}
+            />
+          </label>
+          <Controls state={state} onSet={editor.set} />
+          <button id="export" type="button" className="primary" data-testid="export" disabled={!photo} onClick={() => editor.download()}>
+            Download PNG
+          </button>
+        </form>
+
+        <Stage editor={editor} snapshot={snapshot} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+// The controls, generated from the shared description in lib/controls.js, so
+// all three frontends show the same inputs with the same labels and testids.
+import { SECTIONS, controlId, displayValue, inputValue, parseInput } from "./lib/controls.js";
+import type { ChangeEvent } from "react";
+import type { Control } from "./lib/controls.js";
+import type { Editor, Snapshot } from "./lib/editor.js";
+
+type State = Snapshot["state"];
+type Props = { state: State; onSet: Editor["set"] };
+
+export function Controls({ state, onSet }: Props) {
+  return SECTIONS.map((section) => (
+    // `open` is only the initial state: React leaves the attribute alone while
+    // the prop doesn't change, so the user's toggling sticks.
+    <details key={section.id} className="section" open={section.open}>
+      <summary>{section.title}</summary>
+      {section.controls.map((control) => (
+        <Field key={control.key} control={control} state={state} onSet={onSet} />
+      ))}
+    </details>
+  ));
+}
+
+// One controlled input: its value always comes from the editor's state (so a
+// reverted font shows up in the select), and every edit goes back through
+// editor.set, which updates the state synchronously, before React re-renders.
+function Field({ control, state, onSet }: Props & { control: Control }) {
+  const id = controlId(control);
+  const value = inputValue(control, state);
+  const common = {
+    id, name: control.key, "data-testid": control.testid,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => {
+      const el = e.currentTarget;
+      const raw = el instanceof HTMLInputElement && el.type === "checkbox" ? el.checked : el.value;
+      onSet(control.key, parseInput(control, raw));
+    },
+  };
+
+  if (control.type === "checkbox") { // the checkbox sits inside its label
+    return (
+      <div className="field" data-type={control.type}>
+        <label htmlFor={id}><input type="checkbox" checked={Boolean(value)} {...common} /> {control.label}</label>
+      </div>
+    );
+  }
+
+  let input;
+  if (control.type === "textarea") {
+    input = <textarea rows={control.rows ?? 2} value={String(value)} {...common} />;
+  } else if (control.type === "select") {
+    input = (
+      <select value={String(value)} {...common}>
+        {control.options?.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+    );
+  } else if (control.type === "range") {
+    input = <input type="range" min={control.min} max={control.max} step={control.step ?? 1} value={String(value)} {...common} />;
+  } else {
+    input = <input type={control.type} value={String(value)} {...common} />;
+  }
+  return (
+    <div className="field" data-type={control.type}>
+      <label htmlFor={id}>
+        {control.label}
+        {control.type === "range" && <> <output htmlFor={id}>{displayValue(control, state)}</output></>}
+      </label>
+      {input}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+// The preview: three stacked canvases (photo, text, cut-out subject) that the
+// shared editor draws into, plus dragging, arrow keys and dropping a file.
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import type { PointerEvent, RefObject } from "react";
+import { fitInto } from "./lib/editor-core.js";
+import type { Editor, Snapshot } from "./lib/editor.js";
+
+type Props = { editor: Editor; snapshot: Snapshot };
+type Size = { width: number; height: number };
+
+export function Stage({ editor, snapshot }: Props) {
+  const { photo, photoSize, matte } = snapshot;
+  const wrapRef = useRef<HTMLElement>(null);
+  const photoRef = useRef<HTMLCanvasElement>(null);
+  const textRef = useRef<HTMLCanvasElement>(null);
+  const subjectRef = useRef<HTMLCanvasElement>(null);
+  const room = useRoom(wrapRef);
+
+  // The stage's CSS size: the photo fitted into the room available.
+  const css = photoSize && room ? fitInto(photoSize, room.width, room.height) : null;
+  const dpr = window.devicePixelRatio || 1;
+
+  // Drawing is a side effect of rendering: once React has committed the new
+  // stage size, hand the canvases to the editor (layout effect: drawn in the
+  // same frame as the resize, no flash). Keyed on the whole snapshot, since a
+  // font that finished loading gives a new snapshot with the same state.
+  useLayoutEffect(() => {
+    if (!css || !photoRef.current || !textRef.current || !subjectRef.current) return;
+    const layers = { photo: photoRef.current, text: textRef.current, subject: subjectRef.current };
+    editor.renderLayers(layers, css, dpr);
+  }, [editor, snapshot, css?.width, css?.height, dpr]);
+
+  // Dragging: the pointer is captured, so the drag goes on outside the stage.
+  // A ref, not state: the last position is bookkeeping, never rendered.
+  const drag = useRef<{ id: number; x: number; y: number } | null>(null);
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    e.currentTarget.setPointerCapture(e.pointerId);
+    drag.current = { id: e.pointerId, x: e.clientX, y: e.clientY };
+  };
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    if (!d || e.pointerId !== d.id) return;
+    editor.moveBy(e.clientX - d.x, e.clientY - d.y, e.currentTarget.clientWidth);
+    drag.current = { ...d, x: e.clientX, y: e.clientY };
+  };
+  const endDrag = (e: PointerEvent<HTMLDivElement>) => {
+    if (drag.current?.id === e.pointerId) drag.current = null;
+  };
+
+  return (
+    <section
+      ref={wrapRef} className="stage-wrap" id="stage-wrap"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        const file = e.dataTransfer.files[0];
+        if (file) editor.loadFile(file);
+      }}
+    >
+      <div
+        id="stage" className={photo ? "stage ready" : "stage"} data-testid="stage" tabIndex={0}
+        aria-label="Preview. Drag, or use the arrow keys, to move the text."
+        style={css ? { width: `${css.width}px`, height: `${css.height}px` } : undefined}
+        onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={endDrag} onPointerCancel={endDrag}
+        onKeyDown={(e) => { if (editor.handleKey(e)) e.preventDefault(); }}
+      >
+        <canvas ref={photoRef} id="background" data-testid="background" />
+        <canvas ref={textRef} id="text-layer" data-testid="text-layer" />
+        <canvas ref={subjectRef} id="foreground" data-testid="foreground" hidden={!matte} />
+      </div>
+      <p id="placeholder" className="placeholder" hidden={Boolean(photo)}>Upload a photo (or drop it here) to start.</p>
+    </section>
+  );
+}
+
+// The room the preview may take: the wrapper's width, and the window's height
+// less the header (60% of it in the stacked phone layout, leaving room for the
+// controls). Measured on resize; null until mounted.
+function useRoom(wrapRef: RefObject<HTMLElement | null>): Size | null {
+  const [room, setRoom] = useState<Size | null>(null);
+  useEffect(() => {
+    const wrap = wrapRef.current;
+    if (!wrap) return;
+    const measure = () => {
+      const narrow = window.matchMedia("(max-width: 800px)").matches;
+      const width = wrap.clientWidth - 24;
+      const height = Math.max(240, window.innerHeight * (narrow ? 0.6 : 1) - 140);
+      // Same numbers, same object: no re-render.
+      setRoom((old) => (old && old.width === width && old.height === height ? old : { width, height }));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(wrap);
+    window.addEventListener("resize", measure);
+    return () => { observer.disconnect(); window.removeEventListener("resize", measure); };
+  }, [wrapRef]);
+  return room;
+}
