@@ -34,7 +34,7 @@ CHROMIUM_FLAGS = [
 
 
 def npm(args, cwd):
-    subprocess.run(["npm", *args, "--no-audit", "--no-fund", "--prefer-offline"], cwd=cwd,
+    subprocess.run(["npm", "--no-audit", "--no-fund", "--prefer-offline", *args], cwd=cwd,
                    check=True, capture_output=True)  # fmt: skip
 
 

@@ -52,7 +52,7 @@ def variant_id(variant):
 def npm(args, cwd):
     """Run npm. Every bake shares npm's cache (~/.npm): installs after the first stay local."""
     result = subprocess.run(
-        ["npm", *args, "--no-audit", "--no-fund", "--prefer-offline"],
+        ["npm", "--no-audit", "--no-fund", "--prefer-offline", *args],
         cwd=cwd, capture_output=True, text=True, check=False,
         env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"},  # plain output to match on
     )  # fmt: skip
