@@ -2,7 +2,8 @@
 
 The template keeps each frontend whole under frontends/<name>/, and the parts all
 three share (the editor core, the backend calls, the look, the core's unit tests)
-once under frontends/shared/. Only the chosen frontend lands in the project.
+once under frontends/shared/; each model family's adapter and stand-in under
+models/<family>/. Only the chosen frontend and model land in the project.
 """
 
 import json
@@ -40,6 +41,12 @@ for source in (frontends / "shared").iterdir():
         shutil.copy2(source, lib / source.name)
 shutil.rmtree(frontends)
 
+# The model: only the chosen family's adapter and its offline stand-in land.
+family = project / "models" / model["family"]
+shutil.move(family / "segmenter.py", project / "segmenter.py")
+shutil.move(family / "standin_model.py", project / "tests" / "standin_model.py")
+shutil.rmtree(project / "models")
+
 build = (
     ""
     if frontend == "vanilla"
@@ -62,3 +69,10 @@ Next steps:
 README.md says how to develop the frontend and deploy to a Hugging Face Space.
 """
 )
+if model["gated"]:
+    print(
+        f"""{model["repo"]} is GATED and its licence is {model["license"]} (non-commercial).
+Accept its terms on https://huggingface.co/{model["repo"]}, then give the app a read token:
+export HF_TOKEN=hf_... locally, and a secret named HF_TOKEN in the Space's settings.
+"""
+    )

@@ -63,6 +63,17 @@ for key in ("color_from", "color_to"):
         f"{key} {answers[key]!r}: Spaces accept only {', '.join(sorted(SPACE_COLOURS))}.",
     )
 
+# Combinations that cannot work. A Space serving a non-commercial model cannot be
+# offered under a licence that allows commercial use.
+model = answers["_models"][answers["model"]]
+if model["license"] == "cc-by-nc-4.0":
+    check(
+        answers["license"] in ("cc-by-nc-4.0", "other"),
+        f"model {answers['model']!r} is licensed {model['license']} (non-commercial), so the Space"
+        f" cannot carry license {answers['license']!r}: choose license 'cc-by-nc-4.0' or 'other',"
+        " or a commercially usable model such as 'birefnet'.",
+    )
+
 if errors:
     print("\nCannot generate the project; nothing was written:", file=sys.stderr)
     for error in errors:

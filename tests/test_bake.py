@@ -10,7 +10,7 @@ import time
 import gradio
 import httpx
 import pytest
-from conftest import OPTIONS, ROOT, VARIANTS, front_matter, npm, npm_dir, variant_id
+from conftest import FULL_VARIANTS, OPTIONS, ROOT, VARIANTS, front_matter, npm, npm_dir, variant_id
 
 SHARED_DIR = {"vanilla": "static", "react": "frontend/src/lib", "svelte": "frontend/src/lib"}
 TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
@@ -34,6 +34,7 @@ HARDWARE = {
 CACHES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".standin-cache"}  # made by running it
 
 variants = pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+full_variants = pytest.mark.parametrize("variant", FULL_VARIANTS, ids=variant_id)
 
 
 def run(args, cwd, **kwargs):
@@ -69,6 +70,24 @@ def test_frontend_sources_survive_generation_byte_for_byte(bake, frontend):
     assert {"{{", "${"} <= seen and ("{#" in seen) == (frontend == "svelte"), seen
 
 
+BACKEND_FILES = [
+    "app.py", "segmenter.py", "requirements.txt", "requirements-dev.txt", "pyproject.toml",
+    "tests/conftest.py", "tests/standin.py", "tests/standin_model.py", "tests/test_api.py",
+    "tests/test_frontend.py",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("model", OPTIONS["model"])
+@pytest.mark.parametrize("zerogpu", OPTIONS["zerogpu"])
+def test_the_backend_does_not_depend_on_the_frontend(bake, model, zerogpu):
+    """Why FULL_VARIANTS suffice: one frontend's full run covers the others' backends."""
+    same = [v for v in VARIANTS if (v["model"], v["zerogpu"]) == (model, zerogpu)]
+    reference, *others = [bake(v) for v in same]
+    for project in others:
+        for name in BACKEND_FILES:
+            assert (project / name).read_bytes() == (reference / name).read_bytes(), name
+
+
 @variants
 def test_ruff_is_clean(bake, variant):
     project = bake(variant)
@@ -83,7 +102,7 @@ def test_front_matter_is_a_valid_space_card(bake, variant):
     card = front_matter(project)
     assert set(card) <= SPACE_KEYS, set(card) - SPACE_KEYS
     model = OPTIONS["_models"][variant["model"]]
-    assert card["title"] == variant["project_name"]
+    assert card["title"] == OPTIONS["project_name"]
     assert card["emoji"] == variant["emoji"]
     assert card["colorFrom"] == variant["color_from"] and card["colorFrom"] in SPACE_COLOURS
     assert card["colorTo"] == variant["color_to"] and card["colorTo"] in SPACE_COLOURS
@@ -92,8 +111,12 @@ def test_front_matter_is_a_valid_space_card(bake, variant):
     assert (project / card["app_file"]).is_file()
     assert 0 < len(card["short_description"]) <= 60
     assert card["models"] == [model["repo"]]
-    assert card["suggested_hardware"] in HARDWARE
-    assert (card["suggested_hardware"] == "zero-a10g") == (variant["zerogpu"] == "yes")
+    assert card["preload_from_hub"] == [f"{model['repo']} {model['files']} {model['revision']}"]
+    hardware = "zero-a10g" if variant["zerogpu"] == "yes" else model["hardware"]
+    assert card["suggested_hardware"] == hardware and hardware in HARDWARE
+    readme = (project / "README.md").read_text()
+    assert f"the model, {model['license']}" in readme  # its licence, next to the project's
+    assert ("HF_TOKEN" in readme) == model["gated"]
     # sdk_version (the Space), the installed gradio (tests) and the requirements pins agree.
     assert card["sdk_version"] == gradio.__version__
     assert tuple(int(p) for p in card["sdk_version"].split(".")[:2]) >= (6, 12)
@@ -105,7 +128,11 @@ def test_front_matter_is_a_valid_space_card(bake, variant):
 def test_only_the_chosen_variant_lands(bake, variant):
     project = bake(variant)
     model = OPTIONS["_models"][variant["model"]]
+    assert not (project / "models").exists() and not (project / "frontends").exists()
     segmenter = (project / "segmenter.py").read_text()
+    remote_code = model["family"] == "birefnet"
+    assert ("trust_remote_code=True" in segmenter) == remote_code
+    assert ("timm" in (project / "requirements.txt").read_text()) == remote_code
     assert f'MODEL_ID = "{model["repo"]}"' in segmenter
     assert f'REVISION = "{model["revision"]}"' in segmenter
     assert re.fullmatch(r"[0-9a-f]{40}", model["revision"])
@@ -124,7 +151,7 @@ def test_the_template_holds_no_installed_or_built_files():
         assert not found, f"{found}: remove them, or every bake copies them"
 
 
-@variants
+@full_variants
 def test_frontend_type_checks_and_unit_tests_pass(built, variant):
     project = built(variant)
     if variant["frontend"] != "vanilla":  # the build wrote static/, which app.py serves
@@ -137,10 +164,10 @@ def test_frontend_type_checks_and_unit_tests_pass(built, variant):
 # Browser tests run in one bake per frontend: the model and ZeroGPU answers change nothing
 # the browser sees (the stand-in model is the same, and ZeroGPU is off the Space), so the
 # other bakes run every generated test but those (docs/testing.md says why).
-BROWSER_BAKES = [next(v for v in VARIANTS if v["frontend"] == f) for f in OPTIONS["frontend"]]
+BROWSER_BAKES = [next(v for v in FULL_VARIANTS if v["frontend"] == f) for f in OPTIONS["frontend"]]
 
 
-@variants
+@full_variants
 def test_generated_tests_pass(built, variant):
     project = built(variant)
     only = [] if variant in BROWSER_BAKES else ["-m", "not browser"]
@@ -155,7 +182,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.mark.parametrize("variant", VARIANTS[:2], ids=variant_id)
+@pytest.mark.parametrize("variant", FULL_VARIANTS[:2], ids=variant_id)
 def test_standin_command_serves_the_editor_offline(built, variant, tmp_path):
     """`python -m tests.standin`, as the README says: the editor and the API, no download."""
     project = built(variant)

@@ -1,8 +1,7 @@
 """An offline stand-in for the model, laid in a fake Hugging Face cache.
 
-segmenter.py loads the real model with `from_pretrained(MODEL_ID, revision=REVISION,
-trust_remote_code=True)`. This file writes a tiny model with the same interface
-(its own remote code; returns a list of logit maps, the last one finest) into
+segmenter.py loads the real model with `from_pretrained(MODEL_ID, revision=REVISION)`.
+This file writes a tiny model with the same interface (tests/standin_model.py) into
 $HF_HOME/hub/models--OWNER--NAME/snapshots/REVISION/, so that very call runs
 unchanged with HF_HUB_OFFLINE=1 and nothing is downloaded.
 
@@ -13,48 +12,12 @@ brighter than mid-grey.
 """
 
 import ast
-import importlib.util
 import os
 import runpy
 import sys
-import tempfile
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
-
-# The remote code the stand-in ships, as the real repo ships its own modelling code.
-MODELING_CODE = '''
-import torch
-from transformers import PretrainedConfig, PreTrainedModel
-
-
-class StandInConfig(PretrainedConfig):
-    model_type = "standin_segmenter"
-
-    def __init__(self, steepness=40.0, **kwargs):
-        self.steepness = steepness
-        super().__init__(**kwargs)
-
-
-class StandInSegmenter(PreTrainedModel):
-    """Brightness decides the subject: logit = steepness * (mean(rgb) - 0.5)."""
-
-    config_class = StandInConfig
-
-    def __init__(self, config):
-        super().__init__(config)
-        self.conv = torch.nn.Conv2d(3, 1, 1)  # undoes the ImageNet normalisation
-        self.post_init()
-        # mean(rgb) - 0.5, written in terms of the normalised input x = (rgb - mean) / std
-        std, mean = (0.229, 0.224, 0.225), (0.485, 0.456, 0.406)
-        with torch.no_grad():
-            self.conv.weight.copy_(torch.tensor(std).view(1, 3, 1, 1) / 3)
-            self.conv.bias.fill_(sum(mean) / 3 - 0.5)
-
-    def forward(self, x):
-        logits = self.conv(x) * self.config.steepness
-        return [logits[:, :, ::2, ::2], logits]  # coarse to fine, like BiRefNet
-'''
 
 
 def model_ids() -> tuple[str, str]:
@@ -75,16 +38,9 @@ def lay_fake_hub(hf_home: Path) -> Path:
     snapshot = repo_dir / "snapshots" / revision
     if (snapshot / "config.json").exists():
         return snapshot
-    with tempfile.TemporaryDirectory() as tmp:
-        code = Path(tmp) / "modeling_standin.py"
-        code.write_text(MODELING_CODE)
-        spec = importlib.util.spec_from_file_location("modeling_standin", code)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # save_pretrained copies the file it finds here
-        spec.loader.exec_module(module)
-        module.StandInConfig.register_for_auto_class()
-        module.StandInSegmenter.register_for_auto_class("AutoModelForImageSegmentation")
-        module.StandInSegmenter(module.StandInConfig()).save_pretrained(snapshot)
+    from .standin_model import save_standin  # imports transformers: only after use_standin's env
+
+    save_standin(snapshot)
     (repo_dir / "refs").mkdir(exist_ok=True)
     (repo_dir / "refs" / "main").write_text(revision)
     return snapshot

@@ -1,6 +1,9 @@
 """{{ cookiecutter._models[cookiecutter.model].name }}, loaded once: turns a photo into a subject matte.
 
 Everything model-specific lives here, so app.py never changes when the model does.
+SegFormer labels every pixel with a class (hair, face, upper clothes, ...); the
+matte is the probability that a pixel is *not* "Background", so every part of a
+person counts as subject. It sees people only: other subjects become background.
 {%- if cookiecutter.zerogpu == "yes" %}
 
 ZeroGPU: only `forward` holds a GPU. Decoding, resizing and PNG encoding stay
@@ -16,14 +19,14 @@ import spaces  # ZeroGPU patches torch: import it before torch touches CUDA
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
-from transformers import AutoModelForImageSegmentation
+from transformers import AutoModelForSemanticSegmentation
 
 MODEL_ID = "{{ cookiecutter._models[cookiecutter.model].repo }}"
-# The model runs its own Python code from the Hub (trust_remote_code), so pin
-# the exact commit: a new push to the repo cannot change what this app runs.
+# Pin the exact commit, so a new push to the repo cannot change what this app runs.
 REVISION = "{{ cookiecutter._models[cookiecutter.model].revision }}"
-INPUT_SIZE = 1024  # BiRefNet is trained on 1024x1024 inputs
+INPUT_SIZE = 512  # what this checkpoint's image processor resizes to
 MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)  # ImageNet statistics
 STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 {%- if cookiecutter.zerogpu == "yes" %}
@@ -35,31 +38,30 @@ DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
 DTYPE = torch.float16 if DEVICE == "cuda" else torch.float32  # half precision only on GPU
 
 # Loaded once, when the app starts: every request reuses it.
-model = AutoModelForImageSegmentation.from_pretrained(
-    MODEL_ID, revision=REVISION, trust_remote_code=True
-)
+model = AutoModelForSemanticSegmentation.from_pretrained(MODEL_ID, revision=REVISION)
 model.to(DEVICE, DTYPE).eval()
+BACKGROUND = model.config.label2id["Background"]
 
 
 def preprocess(image: Image.Image) -> torch.Tensor:
-    """RGB photo -> normalised 1x3x1024x1024 tensor (Pillow and numpy, no torchvision)."""
+    """RGB photo -> normalised 1x3x512x512 tensor (Pillow and numpy, no torchvision)."""
     small = image.convert("RGB").resize((INPUT_SIZE, INPUT_SIZE), Image.Resampling.BILINEAR)
     x = (np.asarray(small, dtype=np.float32) / 255.0 - MEAN) / STD
     return torch.from_numpy(x.transpose(2, 0, 1)).unsqueeze(0)
 
 {% if cookiecutter.zerogpu == "yes" %}
-# A forward pass takes well under a second on a GPU; 20 s leaves room for a cold start.
-@spaces.GPU(duration=20)
+# A forward pass takes a fraction of a second on a GPU; 10 s leaves room for a cold start.
+@spaces.GPU(duration=10)
 {%- endif %}
 @torch.inference_mode()
 def forward(x: torch.Tensor) -> torch.Tensor:
     """The model's forward pass: the only work that needs the GPU."""
-    # BiRefNet returns one logit map per scale, coarse to fine: the last is the finest.
-    logits = model(x.to(DEVICE, DTYPE))[-1]
-    return logits.sigmoid().float().cpu()
+    logits = model(pixel_values=x.to(DEVICE, DTYPE)).logits  # a quarter of the input's size
+    logits = F.interpolate(logits.float(), size=x.shape[-2:], mode="bilinear", align_corners=False)
+    return 1 - logits.softmax(dim=1)[:, BACKGROUND].cpu()
 
 
 def predict_matte(image: Image.Image) -> Image.Image:
-    """Subject matte of `image` as a 1024x1024 greyscale image (255 = subject)."""
-    probs = forward(preprocess(image))[0, 0].numpy()
+    """Subject matte of `image` as a 512x512 greyscale image (255 = subject)."""
+    probs = forward(preprocess(image))[0].numpy()
     return Image.fromarray(np.round(probs * 255).astype(np.uint8))  # 2-D uint8 -> mode "L"

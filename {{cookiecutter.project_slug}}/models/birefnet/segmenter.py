@@ -1,0 +1,70 @@
+"""{{ cookiecutter._models[cookiecutter.model].name }}, loaded once: turns a photo into a subject matte.
+
+Everything model-specific lives here, so app.py never changes when the model does.
+{%- if cookiecutter.zerogpu == "yes" %}
+
+ZeroGPU: only `forward` holds a GPU. Decoding, resizing and PNG encoding stay
+outside @spaces.GPU, because every second inside it is taken from the user's quota.
+{%- endif %}
+"""
+{%- if cookiecutter.zerogpu == "yes" %}
+
+import spaces  # ZeroGPU patches torch: import it before torch touches CUDA
+
+# isort: split
+{%- endif %}
+
+import numpy as np
+import torch
+from PIL import Image
+from transformers import AutoModelForImageSegmentation
+
+MODEL_ID = "{{ cookiecutter._models[cookiecutter.model].repo }}"
+# The model runs its own Python code from the Hub (trust_remote_code), so pin
+# the exact commit: a new push to the repo cannot change what this app runs.
+REVISION = "{{ cookiecutter._models[cookiecutter.model].revision }}"
+{%- if cookiecutter._models[cookiecutter.model].gated %}
+# A gated model: accept its terms on its Hub page, then give the app a token with
+# read access in the HF_TOKEN environment variable (a Space secret on Spaces).
+# huggingface_hub reads HF_TOKEN by itself.
+{%- endif %}
+INPUT_SIZE = 1024  # the BiRefNet architecture is trained on 1024x1024 inputs
+MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)  # ImageNet statistics
+STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+{%- if cookiecutter.zerogpu == "yes" %}
+
+# On ZeroGPU `spaces` makes CUDA look available at start-up and attaches a real
+# GPU only while a @spaces.GPU function runs. Off Spaces this is plain CUDA or CPU.
+{%- endif %}
+DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+DTYPE = torch.float16 if DEVICE == "cuda" else torch.float32  # half precision only on GPU
+
+# Loaded once, when the app starts: every request reuses it.
+model = AutoModelForImageSegmentation.from_pretrained(
+    MODEL_ID, revision=REVISION, trust_remote_code=True
+)
+model.to(DEVICE, DTYPE).eval()
+
+
+def preprocess(image: Image.Image) -> torch.Tensor:
+    """RGB photo -> normalised 1x3x1024x1024 tensor (Pillow and numpy, no torchvision)."""
+    small = image.convert("RGB").resize((INPUT_SIZE, INPUT_SIZE), Image.Resampling.BILINEAR)
+    x = (np.asarray(small, dtype=np.float32) / 255.0 - MEAN) / STD
+    return torch.from_numpy(x.transpose(2, 0, 1)).unsqueeze(0)
+
+{% if cookiecutter.zerogpu == "yes" %}
+# A forward pass takes well under a second on a GPU; 20 s leaves room for a cold start.
+@spaces.GPU(duration=20)
+{%- endif %}
+@torch.inference_mode()
+def forward(x: torch.Tensor) -> torch.Tensor:
+    """The model's forward pass: the only work that needs the GPU."""
+    # BiRefNet returns one logit map per scale, coarse to fine: the last is the finest.
+    logits = model(x.to(DEVICE, DTYPE))[-1]
+    return logits.sigmoid().float().cpu()
+
+
+def predict_matte(image: Image.Image) -> Image.Image:
+    """Subject matte of `image` as a 1024x1024 greyscale image (255 = subject)."""
+    probs = forward(preprocess(image))[0, 0].numpy()
+    return Image.fromarray(np.round(probs * 255).astype(np.uint8))  # 2-D uint8 -> mode "L"
