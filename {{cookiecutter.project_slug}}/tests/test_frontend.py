@@ -193,10 +193,11 @@ def test_a_non_image_file_gives_a_clear_message_and_the_editor_keeps_working(pag
 
 
 def test_a_waiting_upload_shows_its_queue_position(page, client, app_module, monkeypatch, tmp_path):
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
     real = app_module.predict_matte
 
     def held(image):  # the model stays busy until the test lets it go
+        started.set()
         release.wait(timeout=60)
         return real(image)
 
@@ -207,7 +208,8 @@ def test_a_waiting_upload_shows_its_queue_position(page, client, app_module, mon
     path.write_bytes(photo_bytes())
     try:
         busy = client.submit(image_path=handle_file(str(path)), api_name="/matte")
-        upload(page, photo_bytes())
+        assert started.wait(timeout=30)  # the first call holds the model...
+        upload(page, photo_bytes())  # ...so this one must wait in the queue
         page.wait_for_function(
             "/queue.*position 1/i.test(document.querySelector('[data-testid=status]').textContent)",
             timeout=30_000,
