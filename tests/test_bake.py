@@ -163,14 +163,15 @@ def test_frontend_type_checks_and_unit_tests_pass(built, variant):
 
 # Browser tests run in one bake per frontend: the model and ZeroGPU answers change nothing
 # the browser sees (the stand-in model is the same, and ZeroGPU is off the Space), so the
-# other bakes run every generated test but those (docs/testing.md says why).
+# other bakes run every generated test but those and the slow load tests (which exercise
+# app.py and Gradio's queue, the same in every bake; docs/testing.md says why).
 BROWSER_BAKES = [next(v for v in FULL_VARIANTS if v["frontend"] == f) for f in OPTIONS["frontend"]]
 
 
 @full_variants
 def test_generated_tests_pass(built, variant):
     project = built(variant)
-    only = [] if variant in BROWSER_BAKES else ["-m", "not browser"]
+    only = [] if variant in BROWSER_BAKES else ["-m", "not browser and not load"]
     result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *only], project)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-500:]

@@ -13,34 +13,43 @@ import spaces  # noqa: F401
 # isort: split
 {%- endif %}
 
+import asyncio
 import tempfile
+import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from gradio.data_classes import FileData
-from PIL import Image, ImageOps, UnidentifiedImageError
+from gradio.utils import get_upload_folder
+from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 from segmenter import predict_matte  # importing it loads the model, once
 
 MATTE_LONG_SIDE = 1024  # the model sees 1024x1024: a larger matte carries no more detail
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
 MAX_FILE_SIZE = "20mb"  # larger uploads are answered with HTTP 413 by Gradio
+MAX_QUEUE = 32  # requests waiting for the model; more are told the queue is full
+KEEP_FILES_FOR = 3600  # seconds: uploads and results older than this are deleted
 STATIC = Path(__file__).parent / "static"
-OUTPUTS = Path(tempfile.mkdtemp(prefix="{{ cookiecutter.project_slug }}-"))
+# Gradio keeps uploads and the results it serves under one folder (GRADIO_TEMP_DIR).
+GRADIO_FILES = Path(get_upload_folder()).resolve()
+OUTPUTS = GRADIO_FILES / "{{ cookiecutter.project_slug }}"
 
 Image.MAX_IMAGE_PIXELS = None  # open_image checks MAX_PIXELS itself, with a clearer message
 
 app = gr.Server(title={{ cookiecutter.project_name | quoted }})
 
 
-def open_image(upload: dict, at_least: int | None = None) -> Image.Image:
-    """Decode an uploaded file as RGB in its displayed orientation, or raise gr.Error.
+def open_image(upload: dict, at_least: int | None = None) -> tuple[Image.Image, Image.Image | None]:
+    """Decode an upload in its displayed orientation: (RGB image, its alpha or None), or gr.Error.
 
     `at_least` lets a JPEG decode at 1/2, 1/4 or 1/8 scale (Pillow's draft mode)
     while both sides stay >= at_least: much faster than a full decode, and the
-    model never sees more than 1024 px anyway.
+    model never sees more than 1024 px anyway. Animated images give their first frame.
     """
     try:
         image = Image.open(upload["path"])
@@ -52,15 +61,39 @@ def open_image(upload: dict, at_least: int | None = None) -> Image.Image:
         if at_least:
             image.draft("RGB", (at_least, at_least))
         image = ImageOps.exif_transpose(image)  # phones record rotation in EXIF
-        return image.convert("RGB")
+        return to_rgb(image)
     except UnidentifiedImageError:
         raise gr.Error("This file is not an image I can read. Try a JPEG, PNG or WebP.") from None
     except OSError:
         raise gr.Error("This image is damaged or incomplete. Try saving it again.") from None
 
 
+def to_rgb(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
+    """Any mode to 8-bit RGB, keeping transparency apart: a transparent pixel is never subject."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit greyscale: keep the top 8 bits
+        image = Image.fromarray((np.asarray(image, dtype=np.uint32) >> 8).astype(np.uint8))
+    if image.mode == "P" or image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        alpha = rgba.getchannel("A")
+        if alpha.getextrema()[0] < 255:  # some transparency: composite on black for the model
+            return Image.alpha_composite(Image.new("RGBA", rgba.size, "black"), rgba).convert(
+                "RGB"
+            ), alpha
+        image = rgba
+    return image.convert("RGB"), None
+
+
+def subject_alpha(image: Image.Image, alpha: Image.Image | None) -> Image.Image:
+    """The model's matte at the image's size, limited by the image's own transparency."""
+    matte = predict_matte(image).resize(image.size, Image.Resampling.BILINEAR)
+    if alpha is None:
+        return matte
+    return ImageChops.multiply(matte, alpha.resize(image.size, Image.Resampling.BILINEAR))
+
+
 def save_png(image: Image.Image) -> FileData:
     """Write a PNG Gradio will serve; fast compression, because encoding dominates big images."""
+    OUTPUTS.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=OUTPUTS, suffix=".png", delete=False) as f:
         image.save(f, format="PNG", compress_level=1)
     return FileData(path=f.name)
@@ -78,18 +111,17 @@ def matte(image_path: FileData) -> FileData:
     The editor uses this one: the browser already has the photo, so only the
     matte travels back, and the browser composites the cutout itself.
     """
-    image = open_image(image_path, at_least=MATTE_LONG_SIDE)
+    image, alpha = open_image(image_path, at_least=MATTE_LONG_SIDE)
     image.thumbnail((MATTE_LONG_SIDE, MATTE_LONG_SIDE))  # keeps the aspect ratio
-    alpha = predict_matte(image).resize(image.size, Image.Resampling.BILINEAR)
-    return save_png(Image.merge("LA", (alpha, alpha)))
+    matte = subject_alpha(image, alpha)
+    return save_png(Image.merge("LA", (matte, matte)))
 
 
 @app.api(name="remove_background", concurrency_id="model")
 def remove_background(image_path: FileData) -> FileData:
     """The subject cut out: an RGBA PNG at the photo's full displayed size."""
-    image = open_image(image_path)
-    alpha = predict_matte(image).resize(image.size, Image.Resampling.BILINEAR)
-    image.putalpha(alpha)
+    image, alpha = open_image(image_path)
+    image.putalpha(subject_alpha(image, alpha))
     return save_png(image)
 
 
@@ -104,13 +136,47 @@ if not (STATIC / "index.html").is_file():
 app.mount("/ui", StaticFiles(directory=STATIC), name="ui")
 
 
-def launch(**kwargs):
-    """Start the server (the tests call this too, so they run what you deploy).
+def delete_old_files(folder: Path = GRADIO_FILES, max_age: float = KEEP_FILES_FOR) -> None:
+    """Delete uploads and results older than max_age seconds, so they cannot fill the disk."""
+    cutoff = time.time() - max_age
+    for path in folder.rglob("*"):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+@asynccontextmanager
+async def lifespan(_):
+    """While the server runs, sweep old files every ten minutes."""
+
+    async def sweep():
+        while True:
+            await asyncio.to_thread(delete_old_files)
+            await asyncio.sleep(600)
+
+    task = asyncio.create_task(sweep())
+    yield
+    task.cancel()
+
+
+def launch(block: bool = True, **kwargs):
+    """Start the server (the tests call this too, with block=False, so they run what you deploy).
 
     Host and port come from GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, which Spaces sets.
     ssr_mode=False: the frontend is ours, not Gradio's server-rendered one.
+    The lifespan goes through app_kwargs: gr.Server(lifespan=...) would be ignored.
     """
-    return app.launch(ssr_mode=False, max_file_size=MAX_FILE_SIZE, **kwargs)
+    result = app.launch(
+        ssr_mode=False,
+        max_file_size=MAX_FILE_SIZE,
+        app_kwargs={"lifespan": lifespan},
+        prevent_thread_lock=True,
+        **kwargs,
+    )
+    # Server.launch() has no queue size: bound the queue it has just created.
+    app.get_blocks()._queue.max_size = MAX_QUEUE
+    if block:
+        app.get_blocks().block_thread()
+    return result
 
 
 if __name__ == "__main__":

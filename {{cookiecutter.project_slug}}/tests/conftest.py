@@ -35,7 +35,7 @@ def app_module():
 def server_url(app_module):
     os.environ["GRADIO_SERVER_NAME"] = "127.0.0.1"
     os.environ["GRADIO_SERVER_PORT"] = str(free_port())
-    _, url, _ = app_module.launch(prevent_thread_lock=True, quiet=True)
+    _, url, _ = app_module.launch(block=False, quiet=True)
     yield url
     app_module.app.get_blocks().close()
 

@@ -1,10 +1,13 @@
 """The API contract, called the way any Python user calls it: through gradio_client."""
 
+import os
 import re
 import threading
 import time
+from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 from gradio_client import handle_file
 from gradio_client.exceptions import AppError
@@ -85,51 +88,190 @@ def test_bad_input_gives_a_clear_error(client, make_photo, tmp_path, endpoint, c
     assert call(client, endpoint, make_photo()).size == (800, 600)
 
 
-def test_only_uploaded_files_are_read(server_url, make_photo):
-    """A caller cannot make the server read a path that did not come through an upload.
+def saved(tmp_path, image, fmt, name, **options):
+    path = tmp_path / name
+    image.save(path, format=fmt, **options)
+    return path
 
-    (gradio_client would upload a local path for us, so this speaks the HTTP API directly.)
-    The photo is a valid image: if the server read it, the call would succeed.
-    """
-    outside = {"path": str(make_photo()), "meta": {"_type": "gradio.FileData"}}
-    job = httpx.post(f"{server_url}gradio_api/call/matte", json={"data": [outside]}).json()
-    events = httpx.get(f"{server_url}gradio_api/call/matte/{job['event_id']}", timeout=30).text
+
+def scene(mode="RGB", size=(400, 300), dark=(25, 30, 35), bright=(235, 230, 220)):
+    image = Image.new(mode, size, dark)
+    image.paste(bright, (100, 75, 300, 225))  # the subject: the middle half
+    return image
+
+
+def cmyk_jpeg(tmp_path):
+    return saved(tmp_path, scene("CMYK", dark=(0, 0, 0, 230), bright=(0, 0, 0, 0)), "JPEG", "a.jpg")
+
+
+def grey16_png(tmp_path):  # 16-bit greyscale: Pillow's plain convert("RGB") makes it all white
+    levels = np.full((300, 400), 4000, dtype=np.uint16)
+    levels[75:225, 100:300] = 60000
+    return saved(tmp_path, Image.fromarray(levels), "PNG", "a.png")
+
+
+def palette_png(tmp_path):
+    return saved(tmp_path, scene().convert("P", palette=Image.Palette.ADAPTIVE), "PNG", "a.png")
+
+
+def greyscale_png(tmp_path):
+    return saved(tmp_path, scene("L", dark=30, bright=230), "PNG", "a.png")
+
+
+def webp(tmp_path):
+    return saved(tmp_path, scene(), "WEBP", "a.webp", quality=95)
+
+
+def animated_gif(tmp_path):  # the first frame counts: the second has no subject
+    frames = [scene(), Image.new("RGB", (400, 300), (25, 30, 35))]
+    return saved(tmp_path, frames[0], "GIF", "a.gif", save_all=True, append_images=frames[1:])
+
+
+FORMATS = [cmyk_jpeg, grey16_png, palette_png, greyscale_png, webp, animated_gif]
+
+
+@pytest.mark.parametrize("make", FORMATS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("endpoint", ["/matte", "/remove_background"])
+def test_images_people_upload_give_a_correct_result(client, tmp_path, make, endpoint):
+    result = call(client, endpoint, make(tmp_path))
+    assert result.size == (400, 300)
+    a = alpha(result)
+    assert a.getpixel((200, 150)) > 250  # the subject
+    assert a.getpixel((30, 30)) < 5 and a.getpixel((370, 270)) < 5  # the background
+
+
+def test_transparent_pixels_are_never_subject(client, tmp_path):
+    image = scene().convert("RGBA")
+    image.paste((240, 240, 240, 0), (320, 20, 390, 80))  # bright but fully transparent
+    path = saved(tmp_path, image, "PNG", "a.png")
+    for endpoint in ("/matte", "/remove_background"):
+        a = alpha(call(client, endpoint, path))
+        assert a.getpixel((200, 150)) > 250, endpoint
+        assert a.getpixel((355, 50)) < 5, endpoint
+
+
+@pytest.mark.parametrize("size", [(1, 1), (3000, 20), (20, 3000)])
+def test_tiny_images_and_long_strips(client, tmp_path, size):
+    path = saved(tmp_path, Image.new("RGB", size, (240, 240, 240)), "PNG", "a.png")
+    cutout = call(client, "/remove_background", path)
+    assert cutout.size == size and alpha(cutout).getextrema()[0] > 250
+    matte = call(client, "/matte", path)
+    scale = min(1, 1024 / max(size))
+    assert matte.size == tuple(max(1, round(side * scale)) for side in size)
+
+
+def raw_call(server_url, endpoint, file_data: dict) -> str:
+    """Call the HTTP API directly, bypassing gradio_client (which would upload a local path
+    for us); return the event stream's text."""
+    payload = {"data": [{**file_data, "meta": {"_type": "gradio.FileData"}}]}
+    job = httpx.post(f"{server_url}gradio_api/call{endpoint}", json=payload).json()
+    return httpx.get(f"{server_url}gradio_api/call{endpoint}/{job['event_id']}", timeout=30).text
+
+
+def test_only_uploaded_files_are_read(server_url, make_photo):
+    """A caller cannot make the server read a file that did not come through an upload,
+    outside the working directory or inside it (Gradio refuses both before the function
+    runs). The photos are valid images: read, they would give a result."""
+    outside = make_photo()
+    events = raw_call(server_url, "/matte", {"path": str(outside)})
+    assert events.startswith("event: error"), events
+    inside = Path.cwd() / "inside-the-app.jpg"
+    inside.write_bytes(outside.read_bytes())
+    try:
+        events = raw_call(server_url, "/matte", {"path": inside.name})
+        assert events.startswith("event: error"), events
+    finally:
+        inside.unlink()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:{port}/ui/style.css", "http://169.254.169.254/latest/meta-data/",
+     "http://unresolvable.invalid/photo.jpg"],
+)  # fmt: skip
+def test_urls_to_private_or_unknown_hosts_are_refused(server_url, url):
+    """Gradio fetches URL inputs through safehttpx, which refuses private and loopback
+    addresses (no server-side request forgery) and unresolvable names."""
+    url = url.format(port=httpx.URL(server_url).port)
+    events = raw_call(server_url, "/matte", {"path": url, "url": url})
     assert events.startswith("event: error"), events
 
 
-def test_uploads_over_the_size_limit_are_refused(server_url, app_module):
-    limit_mb = int(app_module.MAX_FILE_SIZE.removesuffix("mb"))
-    big = b"\0" * ((limit_mb + 1) * 1024 * 1024)
-    response = httpx.post(f"{server_url}gradio_api/upload", files={"files": ("big.jpg", big)})
-    assert response.status_code == 413
-
-
-def test_model_calls_are_queued_not_run_at_once(client, make_photo, app_module, monkeypatch):
-    """Both endpoints share one queue slot: a second call waits for the first to finish."""
-    active, peak, lock = 0, 0, threading.Lock()
+def test_the_queue_is_bounded(client, make_photo, app_module, monkeypatch):
+    """A full queue answers "full" at once instead of growing without limit."""
+    queue = app_module.app.get_blocks()._queue
+    assert queue.max_size == app_module.MAX_QUEUE
+    monkeypatch.setattr(queue, "max_size", 1)
+    started, release = threading.Event(), threading.Event()
     real = app_module.predict_matte
 
-    def slow_predict(image):
-        nonlocal active, peak
-        with lock:
-            active += 1
-            peak = max(peak, active)
-        time.sleep(0.5)
-        try:
-            return real(image)
-        finally:
-            with lock:
-                active -= 1
+    def held(image):
+        started.set()
+        release.wait(timeout=60)
+        return real(image)
 
-    monkeypatch.setattr(app_module, "predict_matte", slow_predict)
+    monkeypatch.setattr(app_module, "predict_matte", held)
     path = handle_file(str(make_photo()))
-    jobs = [
-        client.submit(image_path=path, api_name="/matte"),
-        client.submit(image_path=path, api_name="/remove_background"),
-    ]
-    results = [Image.open(job.result(timeout=60)) for job in jobs]
-    assert [r.size for r in results] == [(800, 600), (800, 600)]
-    assert peak == 1
+    try:
+        running = client.submit(image_path=path, api_name="/matte")
+        assert started.wait(timeout=30)
+        waiting = client.submit(image_path=path, api_name="/matte")
+        time.sleep(1)  # let it join the queue
+        with pytest.raises(Exception, match="(?i)queue is full"):
+            client.predict(image_path=path, api_name="/matte")
+    finally:
+        release.set()
+    assert Image.open(running.result(timeout=60)).size == (800, 600)
+    assert Image.open(waiting.result(timeout=60)).size == (800, 600)
+
+
+def test_old_uploads_and_results_are_deleted(client, make_photo, app_module):
+    result = Path(client.predict(image_path=handle_file(str(make_photo())), api_name="/matte"))
+    written = sorted(app_module.OUTPUTS.glob("*.png"), key=lambda p: p.stat().st_mtime)[-1]
+    assert written.resolve().is_relative_to(app_module.GRADIO_FILES)  # where the sweep looks
+    hour_ago = time.time() - 3601
+    os.utime(written, (hour_ago, hour_ago))
+    fresh = app_module.OUTPUTS / "fresh.png"
+    fresh.write_bytes(b"x")
+    app_module.delete_old_files(max_age=3600)
+    assert not written.exists() and fresh.exists()
+    fresh.unlink()
+    assert result.exists()  # the client's downloaded copy is its own
+
+
+def test_sixteen_concurrent_callers_each_get_their_own_result(client, make_photo):
+    boxes = [(30 * i, 100, 30 * i + 200, 400) for i in range(16)]  # right edge <= 650
+    paths = [make_photo(size=(800, 600), box=box, name=f"p{i}.jpg") for i, box in enumerate(boxes)]
+    jobs = [client.submit(image_path=handle_file(str(p)), api_name="/matte") for p in paths]
+    for job, (left, _, right, _) in zip(jobs, boxes, strict=True):
+        a = alpha(Image.open(job.result(timeout=120)))
+        assert a.getpixel(((left + right) // 2, 250)) > 250  # its own subject...
+        assert a.getpixel((right + 20, 250)) < 5  # ...and not another caller's
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    pytest.skip("no /proc/self/status on this system")
+
+
+@pytest.mark.load
+def test_memory_does_not_grow_across_200_requests(client, make_photo):
+    path = handle_file(str(make_photo(size=(640, 480), box=(200, 150, 440, 330))))
+
+    def requests(n):  # 16 at a time, well inside the queue's bound
+        for start in range(0, n, 16):
+            jobs = [
+                client.submit(image_path=path, api_name="/matte") for _ in range(min(16, n - start))
+            ]
+            for job in jobs:
+                job.result(timeout=120)
+
+    requests(32)  # warm up: caches, thread pools, lazy imports
+    before = rss_mb()
+    requests(200)
+    assert rss_mb() - before < 40, f"{before:.0f} MB -> {rss_mb():.0f} MB"
 
 
 def test_index_serves_the_editor(server_url):
