@@ -75,3 +75,37 @@ def test_requirement_pins_match_the_template_versions():
     for package, key in (("gradio", "_gradio_version"), ("torch", "_torch_version"),
                          ("transformers", "_transformers_version")):  # fmt: skip
         assert f"{package}=={options[key]}\n" in dev, package
+
+
+JINJA = "{{ 7 * 7 }} {% if true %}yes{% endif %} {{ cookiecutter.__class__ }}"
+
+
+def test_typed_answers_that_look_like_jinja_are_written_literally(tmp_path, monkeypatch):
+    """What a person types at the prompts is data, even when it looks like a template.
+
+    (cookiecutter itself renders values given with --no-input or extra_context as Jinja
+    before any template file sees them; typed answers it leaves alone, and so does the
+    template: docs/options.md says so.)
+    """
+    typed = {"project_name": f"Eve {JINJA}", "short_description": "Try {{ 6 * 7 }} here"}
+
+    def read_user_variable(name, default, *args, **kwargs):
+        return typed.get(name, default)
+
+    def read_user_choice(name, options, *args, **kwargs):
+        return options[0]
+
+    monkeypatch.setattr("cookiecutter.prompt.read_user_variable", read_user_variable)
+    monkeypatch.setattr("cookiecutter.prompt.read_user_choice", read_user_choice)
+    project = Path(cookiecutter(str(ROOT), no_input=False, output_dir=str(tmp_path)))
+    card = front_matter(project)
+    assert card["title"] == typed["project_name"]
+    assert card["short_description"] == typed["short_description"]
+    assert f"# {typed['project_name']}\n" in (project / "README.md").read_text()
+    assert typed["project_name"].replace('"', '\\"') in (project / "app.py").read_text()
+    html = (project / "static" / "index.html").read_text()
+    assert "Eve {{ 7 * 7 }} {% if true %}yes{% endif %}" in html
+    for path in project.rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            assert "Eve 49" not in text and "Try 42" not in text, path

@@ -35,9 +35,10 @@ MAX_FILE_SIZE = "20mb"  # larger uploads are answered with HTTP 413 by Gradio
 MAX_QUEUE = 32  # requests waiting for the model; more are told the queue is full
 KEEP_FILES_FOR = 3600  # seconds: uploads and results older than this are deleted
 STATIC = Path(__file__).parent / "static"
-# Gradio keeps uploads and the results it serves under one folder (GRADIO_TEMP_DIR).
+# Gradio keeps uploads and the copies of results it serves in GRADIO_TEMP_DIR; results are
+# written to OUTPUTS first (outside it: Gradio serves only its own copies). Both are swept.
 GRADIO_FILES = Path(get_upload_folder()).resolve()
-OUTPUTS = GRADIO_FILES / "{{ cookiecutter.project_slug }}"
+OUTPUTS = Path(tempfile.mkdtemp(prefix="{{ cookiecutter.project_slug }}-"))
 
 Image.MAX_IMAGE_PIXELS = None  # open_image checks MAX_PIXELS itself, with a clearer message
 
@@ -93,7 +94,6 @@ def subject_alpha(image: Image.Image, alpha: Image.Image | None) -> Image.Image:
 
 def save_png(image: Image.Image) -> FileData:
     """Write a PNG Gradio will serve; fast compression, because encoding dominates big images."""
-    OUTPUTS.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=OUTPUTS, suffix=".png", delete=False) as f:
         image.save(f, format="PNG", compress_level=1)
     return FileData(path=f.name)
@@ -136,12 +136,13 @@ if not (STATIC / "index.html").is_file():
 app.mount("/ui", StaticFiles(directory=STATIC), name="ui")
 
 
-def delete_old_files(folder: Path = GRADIO_FILES, max_age: float = KEEP_FILES_FOR) -> None:
+def delete_old_files(max_age: float = KEEP_FILES_FOR) -> None:
     """Delete uploads and results older than max_age seconds, so they cannot fill the disk."""
     cutoff = time.time() - max_age
-    for path in folder.rglob("*"):
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    for folder in (GRADIO_FILES, OUTPUTS):
+        for path in folder.rglob("*"):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
 
 
 @asynccontextmanager
