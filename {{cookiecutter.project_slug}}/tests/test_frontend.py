@@ -11,10 +11,14 @@ know exactly where the subject is and check pixels of the exported PNG.
 import io
 import os
 import shutil
+import socket
 import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 from PIL import Image
@@ -58,21 +62,26 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, server_url):
-    """The editor, loaded and connected, with no request leaving this machine."""
+def open_editor(browser, url):
+    """A page with the editor loaded and connected; no request leaves this machine."""
     page = browser.new_page(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     client = NODE_DIR / "node_modules/@gradio/client/dist/index.min.js"
-    page.route(lambda url: not url.startswith(server_url), lambda route: route.abort())
+    page.route(lambda u: not u.startswith(url), lambda route: route.abort())
     page.route(GRADIO_CLIENT_CDN, lambda route: route.fulfill(path=client))  # wins: added last
-    page.goto(server_url)
+    page.goto(url)
     page.wait_for_function(
         "document.querySelector('[data-testid=status]').textContent.startsWith('Ready')"
     )
     page.errors = errors
+    return page
+
+
+@pytest.fixture
+def page(browser, server_url):
+    page = open_editor(browser, server_url)
     yield page
     page.close()
 
@@ -240,3 +249,48 @@ def test_javascript_client_calls_both_endpoints(server_url, tmp_path):
     assert cutout[240, 440, 3] == 255 and cutout[240, 100, 3] == 0  # subject opaque, rest clear
     matte = np.asarray(Image.open(tmp_path / "matte.png").convert("LA"))
     assert matte[240, 440, 1] > 250 and matte[240, 100, 1] < 5
+
+
+def start_server(port: int) -> subprocess.Popen:
+    """The app in its own process (`python -m tests.standin`), so the test can stop it."""
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port)}
+    server = subprocess.Popen([sys.executable, "-m", "tests.standin"], cwd=PROJECT, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/").status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.3)
+    server.kill()
+    pytest.fail("the app did not start")
+
+
+def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser):
+    """The server goes away mid-session and comes back: the page says so, keeps the user's
+    text and style, and the next upload works, with no reload."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = start_server(port)
+    page = open_editor(browser, f"http://127.0.0.1:{port}/")
+    try:
+        style_text(page, "KEEP ME")
+        server.terminate()
+        server.wait(timeout=30)
+        upload(page, photo_bytes())
+        page.wait_for_function(
+            "document.querySelector('[data-testid=status]').dataset.kind === 'error'",
+            timeout=30_000,
+        )
+        assert "connect" in page.get_by_test_id("status").text_content().lower()
+        server = start_server(port)
+        upload(page, photo_bytes())
+        wait_for_subject(page)
+        assert page.get_by_test_id("text-input").input_value() == "KEEP ME"
+        assert page.get_by_test_id("text-color").input_value() == "#ff0000"
+        assert is_red(export(page)).sum() > 2000  # the text, still styled, in the export
+    finally:
+        page.close()
+        server.terminate()
+        server.wait(timeout=30)
