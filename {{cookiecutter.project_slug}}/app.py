@@ -73,13 +73,12 @@ def to_rgb(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
     """Any mode to 8-bit RGB, keeping transparency apart: a transparent pixel is never subject."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit greyscale: keep the top 8 bits
         image = Image.fromarray((np.asarray(image, dtype=np.uint32) >> 8).astype(np.uint8))
-    if image.mode == "P" or image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+    if image.mode in ("P", "RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         alpha = rgba.getchannel("A")
         if alpha.getextrema()[0] < 255:  # some transparency: composite on black for the model
-            return Image.alpha_composite(Image.new("RGBA", rgba.size, "black"), rgba).convert(
-                "RGB"
-            ), alpha
+            black = Image.new("RGBA", rgba.size, "black")
+            return Image.alpha_composite(black, rgba).convert("RGB"), alpha
         image = rgba
     return image.convert("RGB"), None
 
