@@ -32,9 +32,12 @@ check(
 
 slug = answers["project_slug"]
 check(
-    re.fullmatch(r"[a-z0-9](?:[a-z0-9_-]{0,94}[a-z0-9])?", slug),
+    # The Hub's repo-name rules (huggingface_hub.utils.validate_repo_id): at most 96
+    # characters, no "--", letters and digits at both ends; lowercase keeps the folder portable.
+    re.fullmatch(r"[a-z0-9](?:[a-z0-9_-]{0,94}[a-z0-9])?", slug) and "--" not in slug,
     f"project_slug {slug!r}: it names the folder and the Space, so use lowercase letters, digits,"
-    " '-' and '_', starting and ending with a letter or digit (for example 'text-behind-image').",
+    " single '-' and '_', starting and ending with a letter or digit (for example"
+    " 'text-behind-image').",
 )
 
 user = answers["hf_username"]

@@ -16,6 +16,9 @@ from cookiecutter.main import cookiecutter
         ({"project_slug": "Has Spaces"}, "project_slug"),
         ({"project_slug": "-leading-dash"}, "project_slug"),
         ({"project_slug": "a" * 97}, "project_slug"),
+        ({"project_slug": "double--dash"}, "project_slug"),  # the Hub refuses "--"
+        ({"project_slug": "trailing_"}, "project_slug"),
+        ({"hf_username": "double--dash"}, "hf_username"),
         ({"hf_username": "-bad"}, "hf_username"),
         ({"hf_username": "no/slash"}, "hf_username"),
         ({"short_description": "x" * 61}, "short_description"),
