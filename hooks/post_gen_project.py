@@ -76,10 +76,11 @@ README.md says how to develop, deploy to a Hugging Face Space (python deploy.py)
 # `cruft create` records the template's commit and these answers in .cruft.json itself;
 # a plain cookiecutter run has no commit to record, so link the project afterwards.
 if "_commit" not in answers:
+    template = answers.get("_template", "TEMPLATE-URL")
     print(
         "To pull later changes of the template into this project: pip install cruft, then\n"
-        f"  cruft link {answers.get('_template', 'TEMPLATE-URL')}    # once, in the project's Git repository\n"
-        "  cruft update                         # whenever the template changes\n"
+        f"  cruft link {template}    # once, in the project's Git repository\n"
+        "  cruft update    # whenever the template changes\n"
     )
 if model["gated"]:
     print(
