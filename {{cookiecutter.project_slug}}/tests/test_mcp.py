@@ -8,6 +8,7 @@ refuses URLs on loopback addresses, so this test sends the photo inline, as a da
 import asyncio
 import base64
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
@@ -23,7 +24,9 @@ def call_mcp(server_url: str, work):
                 await session.initialize()
                 return await work(session)
 
-    return asyncio.run(main())
+    # In a thread of its own: other tests' clients may leave an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, main()).result()
 
 
 def test_the_endpoints_are_tools_described_for_a_model(server_url):
