@@ -95,6 +95,33 @@ def test_deploy_without_a_token_says_how_to_log_in(bake, tmp_path):
     assert "hf auth login" in result.stderr and "HF_TOKEN" in result.stderr, result.stderr
 
 
+def test_deploy_creates_the_space_and_uploads_those_files(bake, monkeypatch, capsys):
+    """The real path, with huggingface_hub's HfApi replaced by a recorder: no network."""
+    import importlib.util
+
+    project = bake(ONE_PER_FRONTEND[0])  # vanilla: nothing to build
+    spec = importlib.util.spec_from_file_location("deploy_under_test", project / "deploy.py")
+    deploy = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(deploy)
+    calls = []
+
+    class RecordingApi:
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: calls.append((name, args, kwargs))
+
+    monkeypatch.setattr(deploy, "HfApi", RecordingApi)
+    monkeypatch.setenv("HF_TOKEN", "hf_not_a_real_token")
+    monkeypatch.setattr(sys, "argv", ["deploy.py", "--space", "someone/space"])
+    deploy.main()
+    (create, (repo,), created), (upload, _, uploaded) = calls
+    assert (create, repo, upload) == ("create_repo", "someone/space", "upload_folder")
+    assert created == {"repo_type": "space", "space_sdk": "gradio", "exist_ok": True}
+    assert uploaded["repo_id"] == "someone/space" and uploaded["repo_type"] == "space"
+    assert Path(uploaded["folder_path"]) == project
+    assert uploaded["allow_patterns"] == deploy.UPLOAD  # the dry run lists what these match
+    assert f"Uploaded {len(deploy.files_to_upload())} files" in capsys.readouterr().out
+
+
 @built_per_frontend
 def test_deploy_space_option(built, variant, tmp_path):
     project = built(variant)
