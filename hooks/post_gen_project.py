@@ -47,6 +47,10 @@ shutil.move(family / "segmenter.py", project / "segmenter.py")
 shutil.move(family / "standin_model.py", project / "tests" / "standin_model.py")
 shutil.rmtree(project / "models")
 
+# MCP: its test lands only where the app serves MCP tools.
+if answers["mcp"] == "no":
+    (project / "tests" / "test_mcp.py").unlink()
+
 build = (
     ""
     if frontend == "vanilla"
@@ -66,9 +70,18 @@ Next steps:
   pip install -r requirements.txt
   python app.py                # the real model (downloaded once from the Hub)
 
-README.md says how to develop the frontend and deploy to a Hugging Face Space.
+README.md says how to develop, deploy to a Hugging Face Space (python deploy.py) and set up CI.
 """
 )
+# `cruft create` records the template's commit and these answers in .cruft.json itself;
+# a plain cookiecutter run has no commit to record, so link the project afterwards.
+if "_commit" not in answers:
+    template = answers.get("_template", "TEMPLATE-URL")
+    print(
+        "To pull later changes of the template into this project: pip install cruft, then\n"
+        f"  cruft link {template}    # once, in the project's Git repository\n"
+        "  cruft update    # whenever the template changes\n"
+    )
 if model["gated"]:
     print(
         f"""{model["repo"]} is GATED and its licence is {model["license"]} (non-commercial).

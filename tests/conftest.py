@@ -31,6 +31,10 @@ TEXT_ANSWERS = {
 
 def answers(i: int, code: dict) -> dict:
     text = {key: values[i % len(values)] for key, values in TEXT_ANSWERS.items()}
+    # MCP adds a launch() argument, a requirement extra and a test: it rides with the model
+    # (on for every other one), so bakes that differ only in frontend still share a backend,
+    # and the full runs below run the generated MCP test under both ZeroGPU answers.
+    text["mcp"] = OPTIONS["mcp"][OPTIONS["model"].index(code["model"]) % len(OPTIONS["mcp"])]
     if OPTIONS["_models"][code["model"]]["license"] == "cc-by-nc-4.0":
         text["license"] = "cc-by-nc-4.0"  # the hook refuses a commercial licence for it
     return {**code, **text}

@@ -103,12 +103,21 @@ def save_png(image: Image.Image) -> FileData:
 # The FileData annotation tells clients to upload a file; the function receives a
 # dict ({"path": ..., "orig_name": ...}) pointing into Gradio's upload cache.
 # Returning FileData (at top level) makes Gradio cache and serve the result.
+# The docstrings (summary, Args, Returns) are the API's documentation, and the tool
+# descriptions an MCP client shows a model: written for a reader who never saw this code.
 @app.api(name="matte", concurrency_id="model")
 def matte(image_path: FileData) -> FileData:
     """The subject matte as the alpha channel of a PNG, long side at most 1024 px.
 
     The editor uses this one: the browser already has the photo, so only the
     matte travels back, and the browser composites the cutout itself.
+
+    Args:
+        image_path: The photo: a JPEG, PNG, WebP or GIF of at most 40 megapixels.
+
+    Returns:
+        A PNG whose alpha channel is the subject matte (255 subject, 0 background), same aspect
+        ratio as the photo, long side at most 1024 px. Use remove_background for the cutout.
     """
     image, alpha = open_image(image_path, at_least=MATTE_LONG_SIDE)
     image.thumbnail((MATTE_LONG_SIDE, MATTE_LONG_SIDE))  # keeps the aspect ratio
@@ -118,7 +127,15 @@ def matte(image_path: FileData) -> FileData:
 
 @app.api(name="remove_background", concurrency_id="model")
 def remove_background(image_path: FileData) -> FileData:
-    """The subject cut out: an RGBA PNG at the photo's full displayed size."""
+    """Remove the background of a photo: the subject cut out on a transparent background.
+
+    Args:
+        image_path: The photo: a JPEG, PNG, WebP or GIF of at most 40 megapixels.
+
+    Returns:
+        An RGBA PNG at the photo's full size (EXIF rotation applied): the subject
+        (people, animals, objects in front) opaque, everything behind it transparent.
+    """
     image, alpha = open_image(image_path)
     matte = subject_alpha(image, alpha)
     # Fully transparent pixels are stored as transparent black: they look the same, and a
@@ -174,6 +191,11 @@ def launch(block: bool = True, **kwargs):
         ssr_mode=False,
         max_file_size=MAX_FILE_SIZE,
         app_kwargs={"lifespan": lifespan},
+{%- if cookiecutter.mcp == "yes" %}
+        # Every @app.api endpoint is also an MCP tool, at /gradio_api/mcp/ (streamable HTTP)
+        # and /gradio_api/mcp/sse; its docstring is the tool's description.
+        mcp_server=True,
+{%- endif %}
         prevent_thread_lock=True,
         **kwargs,
     )

@@ -1,0 +1,338 @@
+"""The generated project's tooling: deploy, CI workflows, MCP, template updates, development.
+
+Nothing here reaches the Internet: the deploy runs dry, the workflows are linted offline,
+cruft works on a local Git copy of the template, and pre-commit runs only its local hooks.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from conftest import FULL_VARIANTS, OPTIONS, ROOT, VARIANTS, variant_id
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
+}  # fmt: skip
+# One bake per frontend, MCP off and on in turns; and the first built bake of each frontend.
+ONE_PER_FRONTEND = [
+    next(v for v in VARIANTS if v["frontend"] == f and v["mcp"] == OPTIONS["mcp"][j % 2])
+    for j, f in enumerate(OPTIONS["frontend"])
+]
+BUILT_PER_FRONTEND = [
+    next(v for v in FULL_VARIANTS if v["frontend"] == f) for f in OPTIONS["frontend"]
+]
+per_frontend = pytest.mark.parametrize("variant", ONE_PER_FRONTEND, ids=variant_id)
+built_per_frontend = pytest.mark.parametrize("variant", BUILT_PER_FRONTEND, ids=variant_id)
+
+
+def run(args, cwd, env=None, check=True, timeout=300):
+    result = subprocess.run(
+        args, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **GIT_ENV, **(env or {})},
+    )  # fmt: skip
+    if check:
+        assert result.returncode == 0, f"{args}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    return result
+
+
+def tool(name: str) -> str:
+    """The path of a command-line tool from requirements-dev.txt; missing, a failure."""
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    assert found, f"{name} is missing: pip install -r requirements-dev.txt"
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- Deploy -------------------------------------------------------------------------------
+
+OFFLINE = {
+    "HF_HUB_OFFLINE": "1",
+    "HF_ENDPOINT": "http://127.0.0.1:9",  # nothing listens there: any Hub call would fail
+    "HF_TOKEN": "",
+}
+
+
+@built_per_frontend
+def test_deploy_dry_run_lists_exactly_what_the_space_needs(built, variant, tmp_path):
+    project = built(variant)
+    result = run([sys.executable, "deploy.py", "--dry-run"], project,
+                 env={**OFFLINE, "HF_HOME": str(tmp_path)})  # fmt: skip
+    lines = result.stdout.splitlines()
+    space = f"{OPTIONS['hf_username']}/{variant.get('project_slug', 'text-behind-image')}"
+    header = next(line for line in lines if line.startswith("Would upload"))
+    assert header.endswith(f"https://huggingface.co/spaces/{space}:"), header
+    files = {line.strip() for line in lines[lines.index(header) + 1 :]}
+    static = {p.relative_to(project).as_posix() for p in (project / "static").rglob("*")
+              if p.is_file()}  # fmt: skip
+    expected = {"README.md", "requirements.txt", "app.py", "segmenter.py"} | static
+    assert files == expected, files ^ expected
+    assert "static/index.html" in files and any(f.endswith(".js") for f in static)
+    if variant["frontend"] != "vanilla":  # deploy.py built it: Vite's hashed bundle is there
+        assert "vite" in result.stdout and any(f.startswith("static/assets/") for f in files)
+    assert not any(f.startswith(("node_modules", "frontend", "tests")) for f in files), files
+
+
+def test_deploy_without_a_token_says_how_to_log_in(bake, tmp_path):
+    project = bake(ONE_PER_FRONTEND[0])  # vanilla: nothing to build
+    env = {**OFFLINE, "HF_HOME": str(tmp_path)}  # no token saved there
+    result = run([sys.executable, "deploy.py"], project, env=env, check=False)
+    assert result.returncode != 0
+    assert "hf auth login" in result.stderr and "HF_TOKEN" in result.stderr, result.stderr
+
+
+def test_deploy_creates_the_space_and_uploads_those_files(bake, monkeypatch, capsys):
+    """The real path, with huggingface_hub's HfApi replaced by a recorder: no network."""
+    import importlib.util
+
+    project = bake(ONE_PER_FRONTEND[0])  # vanilla: nothing to build
+    spec = importlib.util.spec_from_file_location("deploy_under_test", project / "deploy.py")
+    deploy = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(deploy)
+    calls = []
+
+    class RecordingApi:
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: calls.append((name, args, kwargs))
+
+    monkeypatch.setattr(deploy, "HfApi", RecordingApi)
+    monkeypatch.setenv("HF_TOKEN", "hf_not_a_real_token")
+    monkeypatch.setattr(sys, "argv", ["deploy.py", "--space", "someone/space"])
+    deploy.main()
+    (create, (repo,), created), (upload, _, uploaded) = calls
+    assert (create, repo, upload) == ("create_repo", "someone/space", "upload_folder")
+    assert created == {"repo_type": "space", "space_sdk": "gradio", "exist_ok": True}
+    assert uploaded["repo_id"] == "someone/space" and uploaded["repo_type"] == "space"
+    assert Path(uploaded["folder_path"]) == project
+    assert uploaded["allow_patterns"] == deploy.UPLOAD  # the dry run lists what these match
+    assert f"Uploaded {len(deploy.files_to_upload())} files" in capsys.readouterr().out
+
+
+@built_per_frontend
+def test_deploy_space_option(built, variant, tmp_path):
+    project = built(variant)
+    args = [sys.executable, "deploy.py", "--dry-run", "--space", "someone/elsewhere"]
+    if variant["frontend"] != "vanilla":
+        args.append("--no-build")  # the build is there already
+    result = run(args, project, env={**OFFLINE, "HF_HOME": str(tmp_path)})
+    assert "https://huggingface.co/spaces/someone/elsewhere:" in result.stdout
+
+
+# --- GitHub Actions -------------------------------------------------------------------------
+
+
+@per_frontend
+def test_workflows_survive_generation_and_pass_the_linters(bake, variant):
+    project = bake(variant)
+    workflows = project / ".github" / "workflows"
+    ci = yaml.safe_load((workflows / "ci.yml").read_text())
+    deploy_text = (workflows / "deploy.yml").read_text()
+    deploy = yaml.safe_load(deploy_text)
+    # GitHub's ${{ }} expressions look like Jinja: they must arrive as written.
+    assert "HF_TOKEN: ${{ secrets.HF_TOKEN }}" in deploy_text
+    steps = "\n".join(str(step) for step in ci["jobs"]["test"]["steps"])
+    for needed in ("download.pytorch.org/whl/cpu", "requirements-dev.txt", "chromium",
+                   "ruff check", "npm", "pytest"):  # fmt: skip
+        assert needed in steps, needed
+    assert ("run build" in steps) == (variant["frontend"] != "vanilla")
+    # yaml reads the key `on` as True.
+    assert deploy[True]["push"]["branches"] == ["main"]
+    assert deploy["jobs"]["deploy"]["needs"] == "test"
+    assert deploy["jobs"]["test"]["uses"] == "./.github/workflows/ci.yml"
+    assert "workflow_call" in ci[True]
+    assert "python deploy.py" in str(deploy["jobs"]["deploy"]["steps"])
+
+    schema = [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
+    run([*schema, *map(str, sorted(workflows.glob("*.yml")))], project)
+    lint = run([tool("zizmor"), "--offline", "--no-progress", ".github"], project, check=False)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+# --- MCP ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mcp", OPTIONS["mcp"])
+def test_mcp_option_lands_only_when_chosen(bake, mcp):
+    project = bake({**ONE_PER_FRONTEND[0], "mcp": mcp})
+    on = mcp == "yes"
+    assert (project / "tests" / "test_mcp.py").exists() == on
+    assert ("mcp_server=True" in (project / "app.py").read_text()) == on
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        assert ("gradio[mcp]==" in (project / name).read_text()) == on, name
+    assert ("MCP" in (project / "README.md").read_text()) == on
+
+
+def test_the_full_runs_include_the_generated_mcp_test():
+    """test_bake.test_generated_tests_pass runs tests/test_mcp.py wherever MCP is on."""
+    assert {v["mcp"] for v in FULL_VARIANTS} == set(OPTIONS["mcp"])
+    assert {v["zerogpu"] for v in FULL_VARIANTS if v["mcp"] == "yes"} == set(OPTIONS["zerogpu"])
+
+
+# --- Updates with cruft ---------------------------------------------------------------------
+
+
+def test_cruft_bakes_and_pulls_a_later_template_change(tmp_path):
+    template = tmp_path / "template"
+    files = run(["git", "ls-files", "-z"], ROOT).stdout.split("\0")
+    for name in filter(None, files):
+        if (ROOT / name).is_file():  # the working tree, uncommitted changes included
+            (template / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, template / name)
+    run(["git", "init", "-q"], template)
+    run(["git", "add", "-A"], template)
+    run(["git", "commit", "-qm", "v1"], template)
+    first = run(["git", "rev-parse", "HEAD"], template).stdout.strip()
+
+    cruft = tool("cruft")
+    answers = json.dumps({"frontend": "svelte", "mcp": "yes", "hf_username": "someone"})
+    run([cruft, "create", str(template), "--no-input", "--output-dir", str(tmp_path / "out"),
+         "--extra-context", answers], tmp_path)  # fmt: skip
+    project = tmp_path / "out" / "text-behind-image"
+    state = json.loads((project / ".cruft.json").read_text())
+    assert state["template"] == str(template) and state["commit"] == first
+    context = state["context"]["cookiecutter"]
+    assert context["frontend"] == "svelte" and context["hf_username"] == "someone"
+    assert set(OPTIONS) - {"__prompts__"} <= set(context)  # every answer, the private keys too
+
+    # The project is a Git repository with a change of its own...
+    run(["git", "init", "-q"], project)
+    run(["git", "add", "-A"], project)
+    run(["git", "commit", "-qm", "generated"], project)
+    with (project / "app.py").open("a") as f:
+        f.write("# our own change\n")
+    run(["git", "commit", "-qam", "our change"], project)
+    # ...and the template moves on.
+    readme = template / "{{cookiecutter.project_slug}}" / "README.md"
+    readme.write_text(readme.read_text() + "\nNew in the template.\n")
+    run(["git", "commit", "-qam", "v2"], template)
+
+    assert run([cruft, "check"], project, check=False).returncode != 0  # out of date
+    run([cruft, "update", "--skip-apply-ask", "--allow-untracked-files"], project)
+    assert (project / "README.md").read_text().endswith("New in the template.\n")
+    assert (project / "app.py").read_text().endswith("# our own change\n")
+    assert json.loads((project / ".cruft.json").read_text())["commit"] != first
+    run([cruft, "check"], project)
+
+
+# --- Development ----------------------------------------------------------------------------
+
+
+def project_copy(project: Path, to: Path) -> Path:
+    """A copy to change freely, sharing the bake's node_modules."""
+    shutil.copytree(project, to, ignore=shutil.ignore_patterns("node_modules", ".standin-cache"))
+    for modules in project.rglob("node_modules"):
+        if "node_modules" not in modules.relative_to(project).parts[:-1]:
+            (to / modules.relative_to(project)).symlink_to(modules, target_is_directory=True)
+    return to
+
+
+def wait_for(url: str, proc, seconds: float = 120) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "dev.py exited"
+        try:
+            response = httpx.get(url, timeout=5)
+            if response.status_code == 200:
+                return response
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer 200 within {seconds} s")
+
+
+@pytest.mark.parametrize("variant", [BUILT_PER_FRONTEND[0], BUILT_PER_FRONTEND[1]], ids=variant_id)
+def test_dev_command_serves_and_restarts_the_app_on_change(built, variant, tmp_path):
+    project = project_copy(built(variant), tmp_path / "project")
+    app_port, vite_port = free_port(), free_port()
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(app_port), "GRADIO_SERVER_NAME": "127.0.0.1"}
+    args = [sys.executable, "dev.py", "--standin"]
+    vite = variant["frontend"] != "vanilla"
+    if vite:
+        args += ["--port", str(vite_port)]
+    log = (tmp_path / "dev.log").open("w")
+    # Its own process group: dev.py, the app it restarts and Vite all stop together.
+    dev = subprocess.Popen(args, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
+                           start_new_session=True)  # fmt: skip
+    try:
+        app = f"http://127.0.0.1:{app_port}"
+        assert 'src="/ui/' in wait_for(f"{app}/", dev).text
+        if vite:  # Vite serves the sources with hot reload and forwards API calls to the app
+            page = wait_for(f"http://localhost:{vite_port}/ui/", dev).text
+            assert "/ui/src/main.ts" in page or "/ui/src/main.tsx" in page, page
+            info = wait_for(f"http://localhost:{vite_port}/ui/gradio_api/info", dev).json()
+            assert "/remove_background" in info["named_endpoints"]
+        # A change to app.py restarts the app: a route added now is served.
+        source = (project / "app.py").read_text()
+        route = '@app.get("/dev-check")\ndef dev_check() -> str:\n    return "restarted"\n\n\n'
+        main = 'if __name__ == "__main__":'
+        (project / "app.py").write_text(source.replace(main, route + main))
+        assert wait_for(f"{app}/dev-check", dev).json() == "restarted"
+    finally:
+        os.killpg(dev.pid, signal.SIGTERM)
+        try:
+            dev.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(dev.pid, signal.SIGKILL)
+        log.close()
+    print((tmp_path / "dev.log").read_text()[-2000:])
+
+
+# --- pre-commit -----------------------------------------------------------------------------
+
+
+@built_per_frontend
+def test_pre_commit_runs_ruff_and_the_frontend_type_check(built, variant, tmp_path):
+    project = built(variant)
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"]: repo for repo in config["repos"] for hook in repo["hooks"]}
+    ruff_repo = "https://github.com/astral-sh/ruff-pre-commit"
+    assert hooks["ruff-check"]["repo"] == hooks["ruff-format"]["repo"] == ruff_repo
+    assert hooks["frontend-types"]["repo"] == "local"
+
+    # Only the local hooks run here: the ruff hooks' repository is on GitHub, out of reach.
+    copy = project_copy(project, tmp_path / "project")
+    local = {"repos": [repo for repo in config["repos"] if repo["repo"] == "local"]}
+    (copy / "local-hooks.yaml").write_text(yaml.safe_dump(local))
+    run(["git", "init", "-q"], copy)
+    run(["git", "add", "-A"], copy)
+    env = {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    result = run([tool("pre-commit"), "run", "--all-files", "-c", "local-hooks.yaml"], copy, env)
+    assert "frontend type check" in result.stdout and "Passed" in result.stdout, result.stdout
+
+    # It fails on a type error.
+    if variant["frontend"] == "vanilla":  # plain JavaScript, typed in JSDoc
+        broken, error = copy / "static" / "main.js", '/** @type {number} */\nconst n = "one";\n'
+    else:
+        broken, error = next(copy.glob("frontend/src/main.ts*")), 'const n: number = "one";\n'
+    broken.write_text(broken.read_text() + "\n" + error)
+    run(["git", "add", "-A"], copy)
+    failed = run([tool("pre-commit"), "run", "--all-files", "-c", "local-hooks.yaml"], copy, env,
+                 check=False)  # fmt: skip
+    assert failed.returncode != 0 and "Failed" in failed.stdout, failed.stdout
+
+
+# --- The README: from a bake to a dry-run deploy and CI -------------------------------------
+
+
+@per_frontend
+def test_readme_covers_deploy_ci_mcp_updates_and_development(bake, variant):
+    readme = (bake(variant) / "README.md").read_text()
+    for needed in ("python deploy.py --dry-run", "python deploy.py", "HF_TOKEN",
+                   ".github/workflows/ci.yml", "python dev.py", "pre-commit install",
+                   "cruft update", "cruft link"):  # fmt: skip
+        assert needed in readme, needed
+    assert ("/gradio_api/mcp/" in readme) == (variant["mcp"] == "yes")
