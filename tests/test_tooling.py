@@ -18,6 +18,7 @@ import httpx
 import pytest
 import yaml
 from conftest import FULL_VARIANTS, OPTIONS, ROOT, VARIANTS, variant_id
+from cookiecutter.main import cookiecutter
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
@@ -221,11 +222,24 @@ def test_cruft_bakes_and_pulls_a_later_template_change(tmp_path):
     run(["git", "commit", "-qam", "v2"], template)
 
     assert run([cruft, "check"], project, check=False).returncode != 0  # out of date
+    # cruft diff: how the project differs from the template version it records (our change).
+    diff = run([cruft, "diff"], project).stdout
+    assert "-# our own change" in diff and "New in the template" not in diff
     run([cruft, "update", "--skip-apply-ask", "--allow-untracked-files"], project)
     assert (project / "README.md").read_text().endswith("New in the template.\n")
     assert (project / "app.py").read_text().endswith("# our own change\n")
-    assert json.loads((project / ".cruft.json").read_text())["commit"] != first
+    second = json.loads((project / ".cruft.json").read_text())["commit"]
+    assert second != first
     run([cruft, "check"], project)
+
+    # A project made with plain cookiecutter is linked once, then updates the same way.
+    plain = Path(cookiecutter(str(template), no_input=True, output_dir=str(tmp_path / "plain")))
+    assert not (plain / ".cruft.json").exists()
+    run(["git", "init", "-q"], plain)
+    run([cruft, "link", str(template), "--no-input"], plain)
+    linked = json.loads((plain / ".cruft.json").read_text())
+    assert linked["commit"] == second and linked["context"]["cookiecutter"]["frontend"] == "vanilla"
+    run([cruft, "check"], plain)
 
 
 # --- Development ----------------------------------------------------------------------------
