@@ -70,25 +70,25 @@ def open_image(upload: dict, at_least: int | None = None) -> tuple[Image.Image, 
 
 
 def to_rgb(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
-    """Any mode to 8-bit RGB, keeping transparency apart: a transparent pixel is never subject."""
+    """Any mode to 8-bit RGB, keeping transparency apart: (colours, alpha or None)."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit greyscale: keep the top 8 bits
         image = Image.fromarray((np.asarray(image, dtype=np.uint32) >> 8).astype(np.uint8))
     if image.mode in ("P", "RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         alpha = rgba.getchannel("A")
-        if alpha.getextrema()[0] < 255:  # some transparency: composite on black for the model
-            black = Image.new("RGBA", rgba.size, "black")
-            return Image.alpha_composite(black, rgba).convert("RGB"), alpha
-        image = rgba
+        return rgba.convert("RGB"), (alpha if alpha.getextrema()[0] < 255 else None)
     return (image if image.mode == "RGB" else image.convert("RGB")), None  # no needless copy
 
 
 def subject_alpha(image: Image.Image, alpha: Image.Image | None) -> Image.Image:
     """The model's matte at the image's size, limited by the image's own transparency."""
-    matte = predict_matte(image).resize(image.size, Image.Resampling.BILINEAR)
     if alpha is None:
-        return matte
-    return ImageChops.multiply(matte, alpha.resize(image.size, Image.Resampling.BILINEAR))
+        return predict_matte(image).resize(image.size, Image.Resampling.BILINEAR)
+    # The model sees what is visible, on black; a transparent pixel is never subject.
+    alpha = alpha.resize(image.size, Image.Resampling.BILINEAR)
+    visible = Image.composite(image, Image.new("RGB", image.size), alpha)
+    matte = predict_matte(visible).resize(image.size, Image.Resampling.BILINEAR)
+    return ImageChops.multiply(matte, alpha)
 
 
 def save_png(image: Image.Image) -> FileData:

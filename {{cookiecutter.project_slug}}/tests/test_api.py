@@ -50,16 +50,22 @@ def test_remove_background_returns_full_size_cutout(client, make_photo):
 
 
 def test_cutout_keeps_colours_where_visible_and_zeros_where_transparent(client, tmp_path):
-    """Soft edges keep the photo's own colour (not darkened); hidden pixels are stored as 0."""
-    ramp = np.tile(np.linspace(0, 255, 512).astype(np.uint8), (64, 1))  # dark to bright
-    pixels = np.stack([ramp, ramp, np.full_like(ramp, 90)], axis=-1)
-    Image.fromarray(pixels).save(tmp_path / "ramp.png")
-    cutout = np.asarray(call(client, "/remove_background", tmp_path / "ramp.png"))
+    """Partly transparent pixels keep the photo's own colour (not darkened); hidden ones are 0.
+
+    A bright PNG that fades from transparent (left) to opaque (right): the cutout's alpha
+    has 0, partial and 255 values, and wherever it is above 0 the colour is the photo's.
+    """
+    width, height = 512, 64
+    colours = np.zeros((height, width, 3), dtype=np.uint8)
+    colours[...] = (250, 240, 200)
+    colours[:, ::7] = (235, 255, 215)  # some texture, so a shifted colour would show
+    fade = np.tile(np.linspace(0, 255, width).astype(np.uint8), (height, 1))
+    Image.fromarray(np.dstack([colours, fade]), "RGBA").save(tmp_path / "fade.png")
+    cutout = np.asarray(call(client, "/remove_background", tmp_path / "fade.png"))
     a = cutout[..., 3]
-    soft = (a > 0) & (a < 255)
-    assert soft.any() and (a == 0).any() and (a == 255).any()
+    assert (a == 0).any() and ((a > 0) & (a < 255)).any() and (a > 250).any()
     visible = a > 0
-    assert (cutout[..., :3][visible] == pixels[visible]).all()
+    assert (cutout[..., :3][visible] == colours[visible]).all()
     assert (cutout[~visible] == 0).all()
 
 

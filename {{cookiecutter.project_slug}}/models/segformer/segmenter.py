@@ -47,7 +47,9 @@ def preprocess(image: Image.Image) -> torch.Tensor:
     """RGB photo -> normalised 1x3x512x512 tensor (Pillow and numpy, no torchvision)."""
     # Resize first: the photo may be 12 MP, and converting it first would copy all of it.
     small = image.resize((INPUT_SIZE, INPUT_SIZE), Image.Resampling.BILINEAR).convert("RGB")
-    x = (np.asarray(small, dtype=np.float32) / 255.0 - MEAN) / STD
+    x = np.asarray(small, dtype=np.float32)
+    x -= 255 * MEAN  # (rgb / 255 - mean) / std, in place: no full-size temporaries
+    x /= 255 * STD
     return torch.from_numpy(x.transpose(2, 0, 1)).unsqueeze(0)
 
 {% if cookiecutter.zerogpu == "yes" %}
