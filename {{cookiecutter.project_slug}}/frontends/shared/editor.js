@@ -181,16 +181,18 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
       setStatus("error", "Could not read this file as an image. Try a JPEG, PNG or WebP photo.");
       return; // the previous photo, if any, stays editable
     }
+    // The model's input first (a JPEG of 1024 px, tens of milliseconds), then the
+    // preview: the upload is under way while the main thread draws the photo.
+    const input = modelInput(file, photo);
+    await input.catch(() => {}); // a failure is reported below, where it is awaited
     if (id !== latestUpload) return;
     shownPhoto = id;
-    // Send the model's input before drawing the preview: the upload then travels
-    // while the main thread draws, and the cut-out arrives sooner.
     /** @type {Promise<AsyncIterable<GradioMessage>>} */
-    const job = modelInput(file, photo).then(async (input) => {
+    const job = input.then(async (blob) => {
       const { client, handle_file } = await connection;
-      return client.submit(endpoint, { image_path: handle_file(input) });
+      return client.submit(endpoint, { image_path: handle_file(blob) });
     });
-    job.catch(() => {}); // a failure is reported below, where it is awaited
+    job.catch(() => {});
     const size = imageSize(photo);
     // Keep the text settings, centre the text on the new photo.
     const { x, y } = createState(size);
