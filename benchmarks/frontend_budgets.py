@@ -13,11 +13,14 @@ and to "Ready" (the @gradio/client connection made). Needs Node/npm, Chromium at
 import gzip
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -26,7 +29,8 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET_KB = {"vanilla": 25, "svelte": 45, "react": 90}
-CDN_CLIENT = "https://cdn.jsdelivr.net/npm/@gradio/client@2.7.0/dist/index.min.js"
+# The vanilla page imports @gradio/client from this CDN.
+CDN_CLIENT = re.compile(r"https://cdn\.jsdelivr\.net/.*@gradio/client.*")
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -66,8 +70,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def first_load(project: Path, runs: int = 3) -> tuple[float, float]:
-    """Median seconds from navigation to `load` and to the editor saying Ready."""
+@contextmanager
+def standin_server(project: Path) -> Iterator[str]:
+    """Serve a baked project on the stand-in (`python -m tests.standin`); yield its URL once up."""
     port = free_port()
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port)}
     server = subprocess.Popen([sys.executable, "-m", "tests.standin"], cwd=project, env=env,
@@ -80,28 +85,37 @@ def first_load(project: Path, runs: int = 3) -> tuple[float, float]:
                     break
             except httpx.TransportError:
                 time.sleep(0.5)
-        client_js = next(project.rglob("node_modules/@gradio/client/dist/index.min.js"), None)
-        loads, readies = [], []
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-            for _ in range(runs):
-                page = browser.new_page()  # a fresh page: nothing cached between runs
-                if client_js:
-                    page.route(CDN_CLIENT, lambda r: r.fulfill(path=client_js,
-                               content_type="text/javascript"))  # fmt: skip
-                start = time.perf_counter()
-                page.goto(url, wait_until="load")
-                loads.append(time.perf_counter() - start)
-                page.wait_for_function(
-                    "document.querySelector('[data-testid=status]')?.textContent.startsWith('Ready')"
-                )
-                readies.append(time.perf_counter() - start)
-                page.close()
-            browser.close()
-        return sorted(loads)[runs // 2], sorted(readies)[runs // 2]
+        yield url
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def serve_client_locally(page, project: Path) -> None:
+    """No CDN is reachable: answer the vanilla page's @gradio/client import from node_modules."""
+    client_js = next(project.rglob("node_modules/@gradio/client/dist/index.min.js"), None)
+    if client_js:
+        page.route(CDN_CLIENT, lambda r: r.fulfill(path=client_js, content_type="text/javascript"))
+
+
+def first_load(project: Path, runs: int = 3) -> tuple[float, float]:
+    """Median seconds from navigation to `load` and to the editor saying Ready."""
+    loads, readies = [], []
+    with standin_server(project) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        for _ in range(runs):
+            page = browser.new_page()  # a fresh page: nothing cached between runs
+            serve_client_locally(page, project)
+            start = time.perf_counter()
+            page.goto(url, wait_until="load")
+            loads.append(time.perf_counter() - start)
+            page.wait_for_function(
+                "document.querySelector('[data-testid=status]')?.textContent.startsWith('Ready')"
+            )
+            readies.append(time.perf_counter() - start)
+            page.close()
+        browser.close()
+    return sorted(loads)[runs // 2], sorted(readies)[runs // 2]
 
 
 def main(frontends):

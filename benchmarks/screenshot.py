@@ -7,19 +7,15 @@ as its README says), opens it in Chromium, uploads a photo-like image (the stand
 subject: the bright figure), types a word, waits for the cut-out and takes the picture.
 """
 
-import re
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from cookiecutter.main import cookiecutter
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from frontend_budgets import CHROMIUM_FLAGS, free_port, npm  # noqa: E402
+from frontend_budgets import CHROMIUM_FLAGS, npm, serve_client_locally, standin_server  # noqa: E402
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,41 +47,18 @@ def main(frontend: str = "vanilla") -> None:
         if frontend != "vanilla":
             npm(["run", "build"], npm_dir)
         image = figure_photo(Path(out) / "photo.jpg")
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "tests.standin"], cwd=project,
-            env={**__import__("os").environ, "GRADIO_SERVER_PORT": str(port)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            for _ in range(240):
-                try:
-                    if httpx.get(url).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.5)
-            client_js = next(project.rglob("node_modules/@gradio/client/dist/index.min.js"))
-            with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
-                )
-                page = browser.new_page(viewport={"width": 1200, "height": 860})
-                page.route(
-                    re.compile(r"https://cdn\.jsdelivr\.net/.*@gradio/client.*"),
-                    lambda r: r.fulfill(path=client_js, content_type="text/javascript"),
-                )
-                page.goto(url)
-                page.get_by_test_id("upload").set_input_files(str(image))
-                page.get_by_test_id("text-input").fill("BEHIND")
-                page.get_by_test_id("foreground").wait_for(state="visible", timeout=60_000)
-                page.wait_for_timeout(500)  # let web fonts settle
-                OUT.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(OUT), full_page=True)
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        with standin_server(project) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1200, "height": 860})
+            serve_client_locally(page, project)
+            page.goto(url)
+            page.get_by_test_id("upload").set_input_files(str(image))
+            page.get_by_test_id("text-input").fill("BEHIND")
+            page.get_by_test_id("foreground").wait_for(state="visible", timeout=60_000)
+            page.wait_for_timeout(500)  # let web fonts settle
+            OUT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(OUT), full_page=True)
+            browser.close()
     print(f"Wrote {OUT.relative_to(ROOT)}")
 
 

@@ -17,8 +17,6 @@ Needs the Python test dependencies, Node/npm and Chromium at /usr/bin/chromium.
 
 import argparse
 import json
-import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,16 +26,16 @@ from pathlib import Path
 import httpx
 import numpy as np
 from cookiecutter.main import cookiecutter
+from gradio_client import Client, handle_file
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from frontend_budgets import CHROMIUM_FLAGS, free_port, serve_client_locally  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 DOC = ROOT / "docs" / "performance.md"
 MATTE_SIDE = 1024
-CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 
 def photo(width: int, height: int, path: Path) -> Path:
@@ -68,12 +66,6 @@ def editor_upload(path: Path, out: Path) -> Path:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """One app in its own process (a gradio.Server launches once per process)."""
 
@@ -93,16 +85,12 @@ class Server:
         else:
             raise RuntimeError(f"{app_file.name} did not start")
         self.ready = time.perf_counter()
-        from gradio_client import Client
-
         self.client = Client(self.url, verbose=False)
 
     def stats(self) -> dict:
         return httpx.get(self.url + "bench/stats").json()
 
     def call(self, api: str, path: Path) -> dict:
-        from gradio_client import handle_file
-
         before = self.stats()
         start = time.perf_counter()
         out = self.client.predict(image_path=handle_file(str(path)), api_name=api)
@@ -124,7 +112,7 @@ def median(rows: list[dict]) -> dict:
     return {key: float(np.median([r[key] for r in rows])) for key in rows[0]}
 
 
-def browser_timings(url: str, photo_path: Path, client_js: Path | None, runs: int) -> dict:
+def browser_timings(url: str, photo_path: Path, project: Path, runs: int) -> dict:
     """Median seconds in Chromium from choosing the photo to the foreground shown, and export."""
     from playwright.sync_api import sync_playwright
 
@@ -133,11 +121,7 @@ def browser_timings(url: str, photo_path: Path, client_js: Path | None, runs: in
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         for _ in range(runs):
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            if client_js:  # the vanilla page imports @gradio/client from a CDN
-                page.route(
-                    re.compile(r"https://cdn\.jsdelivr\.net/.*@gradio/client.*"),
-                    lambda r: r.fulfill(path=client_js, content_type="text/javascript"),
-                )
+            serve_client_locally(page, project)
             page.goto(url)
             page.wait_for_function(
                 "document.querySelector('[data-testid=status]')?.textContent.startsWith('Ready')"
@@ -173,8 +157,7 @@ def cold_start(project: Path, forward_ms: float, small: Path) -> dict:
     server = Server(project, project / "app.py", forward_ms)
     try:
         start = time.perf_counter()
-        server.client.predict(image_path=__import__("gradio_client").handle_file(str(small)),
-                              api_name="/matte")  # fmt: skip
+        server.client.predict(image_path=handle_file(str(small)), api_name="/matte")
         first = time.perf_counter() - start
         total = time.perf_counter() - server.started
         parts = dict(server.phases)
@@ -242,8 +225,7 @@ def main():
         browser = None
         if not args.no_browser:
             print("Chromium ...", flush=True)
-            client_js = next(project.rglob("node_modules/@gradio/client/dist/index.min.js"), None)
-            browser = browser_timings(ours.url, photos["12 MP"], client_js, args.rounds)
+            browser = browser_timings(ours.url, photos["12 MP"], project, args.rounds)
     finally:
         ours.stop()
         reference.stop()
