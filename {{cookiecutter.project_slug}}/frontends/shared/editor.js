@@ -187,9 +187,10 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     await input.catch(() => {}); // a failure is reported below, where it is awaited
     if (id !== latestUpload) return;
     shownPhoto = id;
-    /** @type {Promise<AsyncIterable<GradioMessage>>} */
+    /** @type {Promise<AsyncIterable<GradioMessage> | null>} */
     const job = input.then(async (blob) => {
       const { client, handle_file } = await connection;
+      if (id !== shownPhoto) return null; // a newer photo came while connecting: send nothing
       return client.submit(endpoint, { image_path: handle_file(blob) });
     });
     job.catch(() => {});
@@ -202,7 +203,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     });
     try {
       const messages = await job;
-      if (id !== shownPhoto) return;
+      if (!messages || id !== shownPhoto) return;
       /** @type {unknown} */
       let result = null;
       for await (const msg of messages) {
