@@ -62,9 +62,11 @@ def browser():
         browser.close()
 
 
-def open_editor(browser, url):
+def open_editor(browser, url, init_script=None):
     """A page with the editor loaded and connected; no request leaves this machine."""
     page = browser.new_page(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    if init_script:
+        page.add_init_script(init_script)
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -164,9 +166,10 @@ def test_dragging_moves_the_text_in_the_export(page):
     assert after - before == pytest.approx(expected, abs=8)
 
 
-# 1200 px: the browser uploads a downscaled, already upright copy; 900 px: it uploads the
-# original file, EXIF and all, and the server must apply the same orientation.
-@pytest.mark.parametrize("width", [1200, 900])
+# 3000 px: the browser decodes the JPEG at a reduced scale for the screen, the export in full;
+# 1200 px: it uploads a downscaled, already upright copy; 900 px: it uploads the original
+# file, EXIF and all, and the server must apply the same orientation.
+@pytest.mark.parametrize("width", [3000, 1200, 900])
 def test_exif_rotated_photo_exports_upright_with_the_subject_aligned(page, width):
     # Stored landscape with the subject on the left; EXIF 6 = rotate 90 degrees clockwise
     # to display, so it displays as a portrait with the subject across the top.
@@ -187,6 +190,60 @@ def test_exif_rotated_photo_exports_upright_with_the_subject_aligned(page, width
     assert red[round(600 * k) :].sum() > 1000  # text over the background, below the subject
     assert red[top:bottom, left:right].sum() == 0  # but hidden behind the subject, at the top
     assert (np.abs(pixels[top:bottom, left:right] - BRIGHT) < 30).all()
+
+
+# Records the size of every picture WebCodecs' ImageDecoder hands to the page.
+DECODE_SPY = """
+window.decodedSizes = [];
+if (window.ImageDecoder) window.ImageDecoder = class extends window.ImageDecoder {
+  async decode(options) {
+    const result = await super.decode(options);
+    window.decodedSizes.push([result.image.displayWidth, result.image.displayHeight]);
+    return result;
+  }
+};
+"""
+
+
+def test_a_big_jpeg_is_decoded_small_for_the_screen_sent_at_1024_and_exported_in_full(
+    browser, server_url
+):
+    page = open_editor(browser, server_url, init_script=DECODE_SPY)
+    sent = []
+    page.on(
+        "request",
+        lambda r: "/upload" in r.url and r.method == "POST" and sent.append(r.post_data_buffer),
+    )
+    try:
+        upload(page, photo_bytes(size=(4000, 3000), box=(2000, 750, 3400, 2250)))
+        wait_for_subject(page)
+        decoded = page.evaluate("window.decodedSizes")
+        assert len(decoded) == 1 and 1024 < max(decoded[0]) < 4000, decoded  # not the full 4000
+        assert decoded[0][0] * 3 == decoded[0][1] * 4  # the photo's shape
+        body = sent[-1]
+        assert Image.open(io.BytesIO(body[body.index(b"\xff\xd8\xff") :])).size == (1024, 768)
+        style_text(page)
+        pixels = export(page)
+        assert pixels.shape == (3000, 4000, 3)  # decoded again, in full, for the export
+        red = is_red(pixels)
+        assert red[:, :2000].sum() > 20000  # the text, over the background
+        assert red[755:2245, 2005:3395].sum() == 0  # behind the subject
+        rows = np.argwhere(red)[:, 0]
+        # Centred as placed on the preview (capitals' ink sits a little above the middle);
+        # text placed on the reduced decode but drawn unscaled would centre at 750.
+        assert rows.mean() == pytest.approx(1500, abs=100)
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_a_png_named_like_a_jpeg_still_loads(page):
+    png = io.BytesIO()
+    Image.open(io.BytesIO(photo_bytes())).save(png, format="PNG")
+    upload(page, png.getvalue(), name="photo.jpg", mime="image/jpeg")
+    wait_for_subject(page)
+    assert export(page).shape == (800, 1200, 3)
+    assert page.errors == []
 
 
 def test_a_non_image_file_gives_a_clear_message_and_the_editor_keeps_working(page):

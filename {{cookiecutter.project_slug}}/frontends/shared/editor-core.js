@@ -274,20 +274,22 @@ export function drawText(ctx, state, imageSize, scale) {
 }
 
 // Whole picture into one context: photo, then text, then subject (if any).
-/** @param {Ctx2D} ctx @param {Picture} photo @param {Picture | null} matte @param {State} state @param {number} scale */
-export function renderComposite(ctx, photo, matte, state, scale) {
+// `placedOn` is the size of the picture the text was placed on, when that was
+// a smaller decode of this photo (the editor's preview): the text scales with it.
+/** @param {Ctx2D} ctx @param {Picture} photo @param {Picture | null} matte @param {State} state @param {number} scale @param {Size} [placedOn] */
+export function renderComposite(ctx, photo, matte, state, scale, placedOn = imageSize(photo)) {
   drawPhoto(ctx, photo, scale);
-  drawText(ctx, state, imageSize(photo), scale);
+  drawText(ctx, state, placedOn, (scale * imageSize(photo).width) / placedOn.width);
   if (matte) drawSubject(ctx, photo, matte, scale);
 }
 
 // Full-resolution export: the same drawing functions at scale 1, so the file
 // is the preview, only sharper.
-/** @param {Picture} photo @param {Picture | null} matte @param {State} state @returns {AnyCanvas} */
-export function renderExport(photo, matte, state) {
+/** @param {Picture} photo @param {Picture | null} matte @param {State} state @param {Size} [placedOn] @returns {AnyCanvas} */
+export function renderExport(photo, matte, state, placedOn) {
   const { width, height } = imageSize(photo);
   const c = makeCanvas(width, height);
-  renderComposite(context2d(c), photo, matte, state, 1);
+  renderComposite(context2d(c), photo, matte, state, 1, placedOn);
   return c;
 }
 

@@ -95,6 +95,16 @@ describe("drawing", () => {
     expect([decoded.width, decoded.height]).toEqual([W, H]);
   });
 
+  it("exports text placed on a smaller decode of the photo where it was placed", () => {
+    // The editor places the text on a half-size decode of a big JPEG; the export
+    // draws the full photo. It must come out as if placed on the full photo.
+    const state = { ...redText, strokeWidth: 5, rotation: -10 };
+    const placedOnHalf = { ...state, x: state.x / 2, y: state.y / 2 };
+    const expected = context2d(renderExport(photo, matte, state)).getImageData(0, 0, W, H).data;
+    const got = context2d(renderExport(photo, matte, placedOnHalf, { width: W / 2, height: H / 2 })).getImageData(0, 0, W, H).data;
+    expect(got.filter((v, i) => v !== expected[i]).length).toBe(0);
+  });
+
   it("draws the preview like a downscaled export", () => {
     const state = { ...redText, strokeWidth: 5, rotation: -10, depth: 10, shadowBlur: 10, tilt: 0.3 };
     const full = canvas(W, H, (ctx) => renderComposite(ctx, photo, matte, state, 1));
@@ -275,6 +285,21 @@ describe("createEditor", () => {
     await one; // the first answer (a broken matte) arrives late and is dropped
     expect(editor.getSnapshot().photoSize).toEqual({ width: W, height: H });
     expect(editor.getSnapshot().status.kind).toBe("done");
+  });
+
+  it("redraws the text layer when the text changes, not for a status message", async () => {
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    await editor.loadFile(await pngFile(photo));
+    const layers = { photo: makeCanvas(1, 1), text: makeCanvas(1, 1), subject: makeCanvas(1, 1) };
+    editor.renderLayers(layers, { width: W, height: H });
+    const mark = () => { const ctx = context2d(layers.text); ctx.fillStyle = "#00f"; ctx.fillRect(0, 0, 1, 1); };
+    mark(); // a pixel no drawing of the text touches: gone once the layer is redrawn
+    await editor.loadFile(new Blob(["not an image"], { type: "text/plain" })); // only the status changes
+    editor.renderLayers(layers, { width: W, height: H });
+    expect(pixel(layers.text, 0, 0)).toEqual([0, 0, 255, 255]);
+    await editor.set("text", "HI");
+    editor.renderLayers(layers, { width: W, height: H });
+    expect(pixel(layers.text, 0, 0)[3]).toBe(0);
   });
 
   it("reports bad files and failed fonts, and keeps working", async () => {

@@ -29,9 +29,10 @@ import {
 /**
  * What a frontend renders. Immutable: a new object after every change.
  * @typedef {object} Snapshot
- * @property {Picture | null} photo  the photo, EXIF orientation applied
+ * @property {Picture | null} photo  the photo for the screen, EXIF orientation applied; a big
+ *                                   JPEG is decoded at a reduced size (see decodeForScreen)
  * @property {Picture | null} matte  its matte (alpha = subject), once the backend answered
- * @property {Size | null} photoSize photo size in image pixels
+ * @property {Size | null} photoSize the size of `photo`, the unit of the text position
  * @property {State} state           the text settings
  * @property {Status} status
  */
@@ -39,7 +40,7 @@ import {
  * The parts of the Gradio JS client (npm: gradio/client) the editor uses; the
  * real module fits this type.
  * @typedef {{submit(endpoint: string, data: Record<string, unknown>): AsyncIterable<GradioMessage>}} GradioClient
- * @typedef {{Client: { connect(url: string, options?: { events?: ("data" | "status")[] }): Promise<GradioClient> }, handle_file(file: Blob): unknown}} GradioModule
+ * @typedef {{Client: { connect(url: string, options?: { events?: ("data" | "status")[], record_history?: boolean }): Promise<GradioClient> }, handle_file(file: Blob): unknown}} GradioModule
  */
 /**
  * A message of `client.submit(...)`: `status` (queue position, running, error)
@@ -122,6 +123,8 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
   const listeners = new Set();
   let latestUpload = 0; // bumps on each file: a slower, older decode is dropped
   let shownPhoto = 0; // the upload whose photo is shown: only its matte is accepted
+  /** @type {Blob | null} */
+  let shownFile = null; // its file: the export decodes it at full size
 
   /** @param {Partial<Snapshot>} change */
   function update(change) {
@@ -139,7 +142,8 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
   // Hugging Face headers that bill GPU time to the visitor, not to the Space.
   const connection = loadGradio().then(async (gradio) => {
     const base = url ?? (typeof location !== "undefined" ? new URL("./", location.href).href : "");
-    const client = await gradio.Client.connect(base, { events: ["data", "status"] });
+    // record_history: false, as the client would otherwise keep every call in localStorage.
+    const client = await gradio.Client.connect(base, { events: ["data", "status"], record_history: false });
     return { client, handle_file: gradio.handle_file };
   });
   connection.then(
@@ -157,7 +161,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     const { fontFamily, fontWeight } = snapshot.state;
     try {
       await loadFont(fontFamily, fontWeight);
-      update({});
+      update({ state: { ...snapshot.state } }); // a new state object: the text layer is redrawn
     } catch {
       const now = snapshot.state;
       if (now.fontFamily !== fontFamily || now.fontWeight !== fontWeight) return; // changed again meanwhile
@@ -174,9 +178,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     /** @type {ImageBitmap} */
     let photo;
     try {
-      // Decoded in the browser for an instant preview; from-image applies the
-      // EXIF rotation, as the backend does, so photo and matte line up.
-      photo = await createImageBitmap(file, { imageOrientation: "from-image" });
+      photo = await decodeForScreen(file);
     } catch {
       setStatus("error", "Could not read this file as an image. Try a JPEG, PNG or WebP photo.");
       return; // the previous photo, if any, stays editable
@@ -187,6 +189,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     await input.catch(() => {}); // a failure is reported below, where it is awaited
     if (id !== latestUpload) return;
     shownPhoto = id;
+    shownFile = file;
     /** @type {Promise<AsyncIterable<GradioMessage> | null>} */
     const job = input.then(async (blob) => {
       const { client, handle_file } = await connection;
@@ -249,10 +252,10 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     return true;
   }
 
-  // The preview is three stacked canvases: photo, text, subject. Editing the
-  // text redraws only the middle one; the photo and the cut-out subject (the
-  // costly part) are redrawn only when they or the canvas size change.
-  /** @type {WeakMap<AnyCanvas, { picture: Picture | null, extra: Picture | null }>} */
+  // The preview is three stacked canvases: photo, text, subject. Each is redrawn
+  // only when what it shows, or the canvas size, changes: editing the text
+  // redraws only the middle one, a status message none.
+  /** @type {WeakMap<AnyCanvas, { picture: Picture | null, extra: unknown }>} */
   const drawn = new WeakMap();
   /** @type {Editor["renderLayers"]} */
   function renderLayers(layers, cssSize, dpr = 1) {
@@ -260,29 +263,31 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     const width = Math.max(1, Math.round(cssSize.width * dpr)); // backing store = CSS size x DPR: sharp on HiDPI
     const height = Math.max(1, Math.round(cssSize.height * dpr));
     const scale = photoSize ? width / photoSize.width : 1; // canvas pixels per image pixel
-    /** @param {AnyCanvas} canvas @param {Picture | null} extra @param {boolean} always @param {(ctx: import("./editor-core.js").Ctx2D) => void} draw */
-    const layer = (canvas, extra, always, draw) => {
+    /** @param {AnyCanvas} canvas @param {unknown} extra @param {(ctx: import("./editor-core.js").Ctx2D) => void} draw */
+    const layer = (canvas, extra, draw) => {
       const resized = canvas.width !== width || canvas.height !== height;
       const last = drawn.get(canvas);
-      if (!always && !resized && last && last.picture === photo && last.extra === extra) return;
+      if (!resized && last && last.picture === photo && last.extra === extra) return;
       if (resized) { canvas.width = width; canvas.height = height; } // also clears it
       const ctx = context2d(canvas);
       ctx.clearRect(0, 0, width, height);
       if (photo) draw(ctx);
       drawn.set(canvas, { picture: photo, extra });
     };
-    layer(layers.photo, null, false, (ctx) => drawPhoto(ctx, /** @type {Picture} */ (photo), scale));
-    layer(layers.text, null, true, (ctx) => drawText(ctx, state, /** @type {Size} */ (photoSize), scale));
+    layer(layers.photo, null, (ctx) => drawPhoto(ctx, /** @type {Picture} */ (photo), scale));
+    layer(layers.text, state, (ctx) => drawText(ctx, state, /** @type {Size} */ (photoSize), scale));
     // The matte is smaller than the photo (long side <= 1024) with the same
     // aspect ratio, so drawSubject stretches it over the photo at any scale.
-    layer(layers.subject, matte, false, (ctx) => { if (matte) drawSubject(ctx, /** @type {Picture} */ (photo), matte, scale); });
+    layer(layers.subject, matte, (ctx) => { if (matte) drawSubject(ctx, /** @type {Picture} */ (photo), matte, scale); });
   }
 
   /** @type {Editor["exportBlob"]} */
   async function exportBlob() {
-    const { photo, matte, state } = snapshot;
-    if (!photo) throw new Error("No photo yet");
-    return canvasToBlob(renderExport(photo, matte, state), "image/png");
+    const { photoSize, matte, state } = snapshot;
+    if (!shownFile || !photoSize) throw new Error("No photo yet");
+    // The screen's photo may be a reduced decode (decodeForScreen): the file's own size here.
+    const full = await createImageBitmap(shownFile, { imageOrientation: "from-image" });
+    return canvasToBlob(renderExport(full, matte, state, photoSize), "image/png");
   }
 
   /** @type {Editor["download"]} */
@@ -310,9 +315,41 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
 }
 
 /**
+ * Decodes a photo for the screen, upright (EXIF orientation applied, as the
+ * backend does). Decoding a 12 MP JPEG in full takes ~150 ms here, but a JPEG
+ * can also be decoded at 1/8 ... 7/8 of its size, for much less: WebCodecs'
+ * ImageDecoder does that when asked for a smaller size, picking the largest
+ * scale that fits the box. The box is no smaller than twice the model's size, so
+ * the picture is still bigger than what the model needs, and no bigger than the
+ * screen can show. The export decodes the file in full. Other formats, and
+ * browsers without ImageDecoder, are decoded in full here too.
+ * @param {Blob} file @returns {Promise<ImageBitmap>}
+ */
+export async function decodeForScreen(file) {
+  if (file.type === "image/jpeg" && typeof ImageDecoder !== "undefined") {
+    const box = Math.max(2 * MODEL_MAX_SIDE, Math.ceil(Math.max(screen.width, screen.height) * devicePixelRatio));
+    const decoder = new ImageDecoder({ data: file.stream(), type: file.type, desiredWidth: box, desiredHeight: box });
+    try {
+      const { image } = await decoder.decode();
+      try {
+        return await createImageBitmap(image); // upright: the frame carries the EXIF orientation
+      } finally {
+        image.close();
+      }
+    } catch {
+      // Not a JPEG after all (the type comes from the file name): decoded below.
+    } finally {
+      decoder.close();
+    }
+  }
+  return createImageBitmap(file, { imageOrientation: "from-image" });
+}
+
+/**
  * What goes to the backend: the file itself, or a JPEG downscaled to the
  * model's size when the photo is bigger (a 12 MP photo would be ~5 MB).
- * @param {Blob} file @param {Picture} photo @returns {Promise<Blob>}
+ * @param {Blob} file @param {Picture} photo its decoded pixels (a reduced decode of a
+ * bigger photo is still bigger than the model's size) @returns {Promise<Blob>}
  */
 export async function modelInput(file, photo) {
   const { width, height } = imageSize(photo);
