@@ -123,8 +123,8 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
   const listeners = new Set();
   let latestUpload = 0; // bumps on each file: a slower, older decode is dropped
   let shownPhoto = 0; // the upload whose photo is shown: only its matte is accepted
-  /** @type {Blob | null} */
-  let shownFile = null; // its file: the export decodes it at full size
+  /** @type {(() => Promise<Picture>) | null} */
+  let shownInFull = null; // its full-size picture, for the export (see decodeForScreen)
 
   /** @param {Partial<Snapshot>} change */
   function update(change) {
@@ -177,8 +177,10 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     const id = ++latestUpload;
     /** @type {ImageBitmap} */
     let photo;
+    /** @type {() => Promise<Picture>} */
+    let inFull;
     try {
-      photo = await decodeForScreen(file);
+      ({ photo, inFull } = await decodeForScreen(file));
     } catch {
       setStatus("error", "Could not read this file as an image. Try a JPEG, PNG or WebP photo.");
       return; // the previous photo, if any, stays editable
@@ -189,7 +191,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     await input.catch(() => {}); // a failure is reported below, where it is awaited
     if (id !== latestUpload) return;
     shownPhoto = id;
-    shownFile = file;
+    shownInFull = inFull;
     /** @type {Promise<AsyncIterable<GradioMessage> | null>} */
     const job = input.then(async (blob) => {
       const { client, handle_file } = await connection;
@@ -284,10 +286,9 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
   /** @type {Editor["exportBlob"]} */
   async function exportBlob() {
     const { photoSize, matte, state } = snapshot;
-    if (!shownFile || !photoSize) throw new Error("No photo yet");
-    // The screen's photo may be a reduced decode (decodeForScreen): the file's own size here.
-    const full = await createImageBitmap(shownFile, { imageOrientation: "from-image" });
-    return canvasToBlob(renderExport(full, matte, state, photoSize), "image/png");
+    if (!shownInFull || !photoSize) throw new Error("No photo yet");
+    // The text was placed on the screen's photo, which may be a reduced decode.
+    return canvasToBlob(renderExport(await shownInFull(), matte, state, photoSize), "image/png");
   }
 
   /** @type {Editor["download"]} */
@@ -321,9 +322,9 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
  * ImageDecoder does that when asked for a smaller size, picking the largest
  * scale that fits the box. The box is no smaller than twice the model's size, so
  * the picture is still bigger than what the model needs, and no bigger than the
- * screen can show. The export decodes the file in full. Other formats, and
- * browsers without ImageDecoder, are decoded in full here too.
- * @param {Blob} file @returns {Promise<ImageBitmap>}
+ * screen can show; `inFull` decodes the file in full, for the export. Other
+ * formats, and browsers without ImageDecoder, are decoded in full at once.
+ * @param {Blob} file @returns {Promise<{photo: ImageBitmap, inFull: () => Promise<Picture>}>}
  */
 export async function decodeForScreen(file) {
   if (file.type === "image/jpeg" && typeof ImageDecoder !== "undefined") {
@@ -332,7 +333,8 @@ export async function decodeForScreen(file) {
     try {
       const { image } = await decoder.decode();
       try {
-        return await createImageBitmap(image); // upright: the frame carries the EXIF orientation
+        const photo = await createImageBitmap(image); // upright: the frame carries the EXIF orientation
+        return { photo, inFull: () => createImageBitmap(file, { imageOrientation: "from-image" }) };
       } finally {
         image.close();
       }
@@ -342,7 +344,8 @@ export async function decodeForScreen(file) {
       decoder.close();
     }
   }
-  return createImageBitmap(file, { imageOrientation: "from-image" });
+  const photo = await createImageBitmap(file, { imageOrientation: "from-image" });
+  return { photo, inFull: async () => photo };
 }
 
 /**
