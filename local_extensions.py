@@ -1,6 +1,8 @@
 """Jinja filters for the template (cookiecutter loads this through `_extensions`)."""
 
 import json
+import os
+import re
 
 from cookiecutter.utils import simple_filter
 
@@ -12,3 +14,14 @@ def quoted(value):
     Answers are data: a quote or backslash in an answer is escaped, never interpreted.
     """
     return json.dumps(str(value), ensure_ascii=False)
+
+
+@simple_filter
+def template_source(template):
+    """Where the template can be found again: a URL (or gh:, git@...) as given, a folder absolute.
+
+    Only for the hooks: cookiecutter renders them from inside the template's folder, so the
+    current directory is that folder, whatever relative path the user typed.
+    """
+    template = str(template)
+    return template if re.match(r"\w[\w+.-]*:|[^/]+@", template) else os.getcwd()

@@ -8,14 +8,24 @@ models/<family>/. Only the chosen frontend and model land in the project.
 
 import json
 import os
+import shlex
 import shutil
 from pathlib import Path
 
 answers = json.loads(r"""{{ cookiecutter | jsonify }}""")
+# Where cruft finds the template again (the spaces keep its quotes apart from the raw string's).
+template = json.loads(r""" {{ cookiecutter._template | template_source | tojson }} """)
 frontend = answers["frontend"]
 model = answers["_models"][answers["model"]]
+zerogpu = answers["zerogpu"] == "yes"
 
 project = Path.cwd()
+
+# The answers, recorded: `cruft link` reads them back (template updates, see below), so nobody
+# retypes them. Only what was asked: the private keys (_models, versions) are the template's.
+RECORD = ".cookiecutter.json"
+record = {"_template": template} | {k: v for k, v in answers.items() if not k.startswith("_")}
+(project / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 frontends = project / "frontends"
 # Where each frontend keeps the shared modules, and where their unit test goes.
 SHARED_DIR = {"vanilla": "static", "react": "frontend/src/lib", "svelte": "frontend/src/lib"}
@@ -56,6 +66,14 @@ build = (
     if frontend == "vanilla"
     else "  npm --prefix frontend ci && npm --prefix frontend run build\n"
 )
+space = (
+    f"ZeroGPU ({answers['_runtimes']['yes']['hardware']}), free: a free Hugging Face account can"
+    " host up to 2 ZeroGPU Spaces."
+    if zerogpu
+    else f"{model['hardware']}, which needs a paid Hugging Face plan: since 2026-07-21 every"
+    " Space on compute does,\n  except ZeroGPU ones (free, up to 2 per free account: generate"
+    " with zerogpu=yes for that)."
+)
 print(
     f"""
 Created {project}
@@ -70,17 +88,20 @@ Next steps:
   pip install -r requirements.txt
   python app.py                # the real model (downloaded once from the Hub)
 
-README.md says how to develop, deploy to a Hugging Face Space (python deploy.py) and set up CI.
+  python deploy.py             # publish it as a Hugging Face Space
+
+The Space runs on {space}
+README.md says how to develop, deploy and set up CI.
 """
 )
 # `cruft create` records the template's commit and these answers in .cruft.json itself;
 # a plain cookiecutter run has no commit to record, so link the project afterwards.
 if "_commit" not in answers:
-    template = answers.get("_template", "TEMPLATE-URL")
     print(
-        "To pull later changes of the template into this project: pip install cruft, then\n"
-        f"  cruft link {template}    # once, in the project's Git repository\n"
-        "  cruft update    # whenever the template changes\n"
+        f"Your answers are in {RECORD}. To pull later changes of the template into this project,\n"
+        "once, in the project's Git repository (pip install cruft):\n"
+        f'  cruft link {shlex.quote(template)} --extra-context "$(cat {RECORD})"\n'
+        "then, whenever the template changes: cruft update\n"
     )
 if model["gated"]:
     print(

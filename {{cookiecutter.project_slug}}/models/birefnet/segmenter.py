@@ -16,12 +16,14 @@ import spaces  # ZeroGPU patches torch: import it before torch touches CUDA
 
 import numpy as np
 import torch
+from huggingface_hub import hf_hub_download
 from PIL import Image
-from transformers import AutoModelForImageSegmentation
+from safetensors.torch import load_file
+from transformers.dynamic_module_utils import get_class_from_dynamic_module
 
 MODEL_ID = "{{ cookiecutter._models[cookiecutter.model].repo }}"
-# The model runs its own Python code from the Hub (trust_remote_code), so pin
-# the exact commit: a new push to the repo cannot change what this app runs.
+# The model is Python code from its Hub repo (birefnet.py, the code trust_remote_code
+# runs), so pin the exact commit: a new push to the repo cannot change what this app runs.
 REVISION = "{{ cookiecutter._models[cookiecutter.model].revision }}"
 {%- if cookiecutter._models[cookiecutter.model].gated %}
 # A gated model: accept its terms on its Hub page, then give the app a token with
@@ -40,9 +42,14 @@ DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
 DTYPE = torch.float16 if DEVICE == "cuda" else torch.float32  # half precision only on GPU
 
 # Loaded once, when the app starts: every request reuses it.
-model = AutoModelForImageSegmentation.from_pretrained(
-    MODEL_ID, revision=REVISION, trust_remote_code=True
-)
+# BiRefNet's code predates transformers 5, whose from_pretrained trips over it: the code
+# never calls post_init() (no `all_tied_weights_keys`) and swaps self.config for a plain
+# settings object (no `model_type`). Underneath it is a plain torch model, so build it
+# from that code and load the pinned weights into it: load_state_dict checks every name
+# and shape. BiRefNet() uses its default config, as from_pretrained does (no backbone download).
+BiRefNet = get_class_from_dynamic_module("birefnet.BiRefNet", MODEL_ID, revision=REVISION)
+model = BiRefNet()
+model.load_state_dict(load_file(hf_hub_download(MODEL_ID, "model.safetensors", revision=REVISION)))
 model.to(DEVICE, DTYPE).eval()
 
 
