@@ -18,10 +18,11 @@ def quoted(value):
 
 @simple_filter
 def template_source(template):
-    """Where the template can be found again: a URL (or gh:, git@...) as given, a folder absolute.
+    """Where the template can be found again: a URL (gh:, git@...) or an absolute path as given.
 
-    Only for the hooks: cookiecutter renders them from inside the template's folder, so the
-    current directory is that folder, whatever relative path the user typed.
+    A relative path is resolved here, in the hooks only: cookiecutter renders them from inside
+    the template's folder, so the current directory is that folder.
     """
     template = str(template)
-    return template if re.match(r"\w[\w+.-]*:|[^/]+@", template) else os.getcwd()
+    remote = re.match(r"\w[\w+.-]*:|[^/]+@", template)
+    return template if remote or os.path.isabs(template) else os.getcwd()

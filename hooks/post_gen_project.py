@@ -99,8 +99,9 @@ README.md says how to develop, deploy and set up CI.
 if "_commit" not in answers:
     print(
         f"Your answers are in {RECORD}. To pull later changes of the template into this project,\n"
-        "once, in the project's Git repository (pip install cruft):\n"
-        f'  cruft link {shlex.quote(template)} --extra-context "$(cat {RECORD})"\n'
+        "link it once, now, in its Git repository (pip install cruft; it records the template's\n"
+        "latest commit as the one this project came from):\n"
+        f'  cruft link {shlex.quote(template)} --no-input --extra-context "$(cat {RECORD})"\n'
         "then, whenever the template changes: cruft update\n"
     )
 if model["gated"]:

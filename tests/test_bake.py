@@ -1,16 +1,22 @@
 """Every variant bakes into a clean, valid project whose own tests pass."""
 
+import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from importlib.metadata import metadata
 
 import gradio
 import httpx
 import pytest
 from conftest import FULL_VARIANTS, OPTIONS, ROOT, VARIANTS, front_matter, npm, npm_dir, variant_id
+from huggingface_hub import SpaceHardware
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 SHARED_DIR = {"vanilla": "static", "react": "frontend/src/lib", "svelte": "frontend/src/lib"}
 TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
@@ -21,15 +27,20 @@ SPACE_KEYS = {
     "header", "disable_embedding", "startup_duration_timeout", "custom_headers",
 }  # fmt: skip
 SPACE_COLOURS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
+# suggested_hardware's documented values (Spaces config reference). ZeroGPU's `zero-a10g` is
+# not among them, though huggingface_hub's SpaceHardware has it: deploy.py asks for it instead.
 HARDWARE = {
-    "cpu-basic",
-    "cpu-upgrade",
-    "t4-small",
-    "t4-medium",
-    "l4x1",
-    "a10g-small",
-    "zero-a10g",
-}
+    "cpu-basic", "cpu-upgrade", "t4-small", "t4-medium", "l4x1", "l4x4", "l40sx1", "l40sx4",
+    "l40sx8", "a10g-small", "a10g-large", "a10g-largex2", "a10g-largex4", "a100-large", "a100x4",
+    "a100x8",
+}  # fmt: skip
+# What ZeroGPU runs (Hugging Face's ZeroGPU docs, August 2026): these Pythons, these PyTorches.
+ZEROGPU_PYTHONS = {"3.12.12", "3.10.13"}
+ZEROGPU_TORCHES = {"2.8.0", "2.9.1", "2.10.0", "2.11.0"}
+# Packages BiRefNet's own code (birefnet.py on the Hub) imports; the stand-in cannot (torchvision
+# does not install beside the CPU torch here), so requirements.txt must carry them.
+REMOTE_CODE_IMPORTS = ("torchvision", "timm", "kornia", "einops")
+RECORD = ".cookiecutter.json"  # the answers, for `cruft link`
 
 CACHES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".standin-cache"}  # made by running it
 
@@ -47,7 +58,8 @@ def test_no_template_tags_survive(bake, variant):
     for path in project.rglob("*"):
         if path.is_file() and not CACHES & set(path.relative_to(project).parts):
             text = path.read_text(errors="replace")
-            assert "cookiecutter" not in text, path
+            if path.name != RECORD:  # its _template may be a path or URL that says so
+                assert "cookiecutter" not in text, path
             assert not re.search(r"\{%-?\s|\s-?%\}", text), path
 
 
@@ -111,9 +123,15 @@ def test_front_matter_is_a_valid_space_card(bake, variant):
     assert (project / card["app_file"]).is_file()
     assert 0 < len(card["short_description"]) <= 60
     assert card["models"] == [model["repo"]]
-    assert card["preload_from_hub"] == [f"{model['repo']} {model['files']} {model['revision']}"]
-    hardware = "zero-a10g" if variant["zerogpu"] == "yes" else model["hardware"]
-    assert card["suggested_hardware"] == hardware and hardware in HARDWARE
+    if model["gated"]:  # the build has no token for it: the app downloads it at start
+        assert "preload_from_hub" not in card
+    else:
+        preload = [f"{model['repo']} {model['files']} {model['revision']}"]
+        assert card["preload_from_hub"] == preload
+    if variant["zerogpu"] == "yes":  # deploy.py puts the Space on ZeroGPU
+        assert "suggested_hardware" not in card
+    else:
+        assert card["suggested_hardware"] == model["hardware"] and model["hardware"] in HARDWARE
     readme = (project / "README.md").read_text()
     assert f"the model, {model['license']}" in readme  # its licence, next to the project's
     assert ("is gated" in readme) == model["gated"]  # HF_TOKEN for the model (and for deploys)
@@ -126,6 +144,39 @@ def test_front_matter_is_a_valid_space_card(bake, variant):
         assert re.search(rf"^gradio{re.escape(extra)}=={card['sdk_version']}\b", text, re.M), text
 
 
+def pin(requirements, package: str) -> str | None:
+    """The version `package==X` pins in a requirements file, or None."""
+    found = re.search(rf"^{package}==([\w.]+)$", requirements.read_text(), re.M)
+    return found and found.group(1)
+
+
+@variants
+def test_the_runtime_is_one_the_space_runs(bake, variant):
+    """python_version, torch and hardware hold against what Spaces and ZeroGPU document."""
+    project = bake(variant)
+    card = front_matter(project)
+    python = card["python_version"]
+    assert isinstance(python, str), "quote python_version: YAML reads 3.10 as 3.1"
+    # The pinned transformers (the one installed here, test_hooks checks) states its Pythons.
+    assert Version(python) in SpecifierSet(metadata("transformers")["Requires-Python"]), python
+    torch = pin(project / "requirements.txt", "torch")
+    assert pin(project / "requirements-dev.txt", "torch") == torch  # tests run the Space's torch
+    vision = pin(project / "requirements.txt", "torchvision")
+    if vision:  # torchvision 0.N+15 is built for torch 2.N
+        assert Version(vision).minor == Version(torch).minor + 15, (torch, vision)
+    ci = (project / ".github" / "workflows" / "ci.yml").read_text()
+    assert f"container: python:{'.'.join(python.split('.')[:2])}-bookworm" in ci
+    assert f"pip install torch=={torch} " in ci
+    deploy = (project / "deploy.py").read_text()
+    hardware = re.search(r'^HARDWARE = "([\w-]+)"', deploy, re.M).group(1)
+    assert hardware in {h.value for h in SpaceHardware}
+    if variant["zerogpu"] == "yes":
+        assert python in ZEROGPU_PYTHONS and torch in ZEROGPU_TORCHES, (python, torch)
+        assert hardware == SpaceHardware.ZERO_A10G
+    else:
+        assert hardware == card["suggested_hardware"]
+
+
 @variants
 def test_only_the_chosen_variant_lands(bake, variant):
     project = bake(variant)
@@ -133,8 +184,10 @@ def test_only_the_chosen_variant_lands(bake, variant):
     assert not (project / "models").exists() and not (project / "frontends").exists()
     segmenter = (project / "segmenter.py").read_text()
     remote_code = model["family"] == "birefnet"
-    assert ("trust_remote_code=True" in segmenter) == remote_code
-    assert ("timm" in (project / "requirements.txt").read_text()) == remote_code
+    assert ("get_class_from_dynamic_module" in segmenter) == remote_code
+    requirements = (project / "requirements.txt").read_text()
+    for package in REMOTE_CODE_IMPORTS:
+        assert bool(re.search(rf"^{package}\b", requirements, re.M)) == remote_code, package
     assert f'MODEL_ID = "{model["repo"]}"' in segmenter
     assert f'REVISION = "{model["revision"]}"' in segmenter
     assert re.fullmatch(r"[0-9a-f]{40}", model["revision"])
@@ -145,6 +198,54 @@ def test_only_the_chosen_variant_lands(bake, variant):
         app = (project / "app.py").read_text()
         assert app.index("import spaces") < app.index("import gradio")
         assert "@spaces.GPU" in segmenter
+
+
+LOAD = """
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, ".")
+from tests.standin import use_standin
+
+use_standin(Path(sys.argv[1]))
+import segmenter
+
+snapshot = Path(sys.argv[1], "hub").glob("models--*/snapshots/*/*")
+print(type(segmenter.model).__name__, json.dumps(sorted(p.name for p in snapshot)))
+"""
+PUBLISHED_LOADER = (
+    "model = AutoModelForImageSegmentation.from_pretrained(\n"
+    "    MODEL_ID, revision=REVISION, trust_remote_code=True\n)\n"
+)
+
+
+def test_the_model_loads_the_way_the_real_remote_code_needs(bake, tmp_path):
+    """The stand-in copies BiRefNet's code's quirks: the published loading call fails on it.
+
+    segmenter.py loads it from exactly the files the Space card preloads; put the model card's
+    `AutoModelForImageSegmentation.from_pretrained(..., trust_remote_code=True)` back and the
+    load fails with transformers 5's AttributeError, as it does with the real code.
+    """
+    variant = next(v for v in VARIANTS if v["model"] == "birefnet")
+    model = OPTIONS["_models"]["birefnet"]
+    project = bake(variant)
+    loaded = run([sys.executable, "-c", LOAD, str(tmp_path / "hub")], project)
+    assert loaded.returncode == 0, loaded.stderr[-3000:]
+    name, files = loaded.stdout.split(" ", 1)
+    assert name == "BiRefNet"
+    assert json.loads(files) == sorted(model["files"].split(",")), files  # the card's preload list
+
+    copy = tmp_path / "published"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("node_modules", "static"))
+    segmenter = (copy / "segmenter.py").read_text()
+    ours = re.search(r"^BiRefNet = get_class_from_dynamic_module.*?\n(?=model\.to)", segmenter,
+                     re.M | re.S)  # fmt: skip
+    assert ours, segmenter
+    published = "from transformers import AutoModelForImageSegmentation\n" + PUBLISHED_LOADER
+    (copy / "segmenter.py").write_text(segmenter.replace(ours.group(0), published))
+    failed = run([sys.executable, "-c", LOAD, str(tmp_path / "hub2")], copy)
+    assert failed.returncode != 0 and "AttributeError" in failed.stderr, failed.stderr[-3000:]
 
 
 def test_the_template_holds_no_installed_or_built_files():

@@ -65,7 +65,8 @@ COVERED = {
     r"python dev\.py( --standin)?": (
         "tests/test_tooling.py::test_dev_command_serves_and_restarts_the_app_on_change"
     ),
-    r"cruft create \S+|cruft link \S+|cruft check|cruft diff|cruft update": (
+    r"cruft create \S+|cruft link \S+( --no-input --extra-context \$\(cat \.cookiecutter\.json\))?"
+    r"|cruft check|cruft diff|cruft update": (
         "tests/test_tooling.py::test_cruft_bakes_and_pulls_a_later_template_change"
     ),
 }

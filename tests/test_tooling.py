@@ -18,7 +18,6 @@ import httpx
 import pytest
 import yaml
 from conftest import FULL_VARIANTS, OPTIONS, ROOT, VARIANTS, variant_id
-from cookiecutter.main import cookiecutter
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
@@ -232,14 +231,32 @@ def test_cruft_bakes_and_pulls_a_later_template_change(tmp_path):
     assert second != first
     run([cruft, "check"], project)
 
-    # A project made with plain cookiecutter is linked once, then updates the same way.
-    plain = Path(cookiecutter(str(template), no_input=True, output_dir=str(tmp_path / "plain")))
+    # A plain cookiecutter bake records its answers and prints the one command that links it.
+    # (The template given as a relative path, as people type it: the command must still work.)
+    baked = run([tool("cookiecutter"), "--no-input", "-o", "plain", "template", "frontend=react",
+                 "hf_username=someone"], tmp_path)  # fmt: skip
+    plain = tmp_path / "plain" / "text-behind-image"
     assert not (plain / ".cruft.json").exists()
+    record = json.loads((plain / ".cookiecutter.json").read_text())
+    assert record["_template"] == str(template) and record["frontend"] == "react"
+    assert not {key for key in record if key.startswith("_")} - {"_template"}
+    link = next(line.strip() for line in baked.stdout.splitlines() if "cruft link" in line)
     run(["git", "init", "-q"], plain)
-    run([cruft, "link", str(template), "--no-input"], plain)
+    run(["bash", "-c", link], plain)  # exactly as printed: no answer retyped
     linked = json.loads((plain / ".cruft.json").read_text())
-    assert linked["commit"] == second and linked["context"]["cookiecutter"]["frontend"] == "vanilla"
+    assert linked["commit"] == second and linked["template"] == str(template)
+    context = linked["context"]["cookiecutter"]
+    assert (context["frontend"], context["hf_username"]) == ("react", "someone")
+    run(["git", "add", "-A"], plain)
+    run(["git", "commit", "-qm", "generated and linked"], plain)
     run([cruft, "check"], plain)
+    # The template moves on again: the linked project follows, with its own answers.
+    readme.write_text(readme.read_text() + "And later.\n")
+    run(["git", "commit", "-qam", "v3"], template)
+    run([cruft, "update", "--skip-apply-ask"], plain)
+    assert (plain / "README.md").read_text().endswith("And later.\n")
+    assert (plain / "frontend" / "src" / "App.tsx").is_file()  # still the React project
+    assert not list(plain.rglob("*.rej")), "the update conflicted"
 
 
 # --- Development ----------------------------------------------------------------------------
