@@ -68,11 +68,11 @@ build = (
 )
 space = (
     f"ZeroGPU ({answers['_runtimes']['yes']['hardware']}), free: a free Hugging Face account can"
-    " host up to 2 ZeroGPU Spaces."
+    " host up to\n2 ZeroGPU Spaces."
     if zerogpu
-    else f"{model['hardware']}, which needs a paid Hugging Face plan: since 2026-07-21 every"
-    " Space on compute does,\n  except ZeroGPU ones (free, up to 2 per free account: generate"
-    " with zerogpu=yes for that)."
+    else f"{model['hardware']}. That needs a paid Hugging Face plan: since 2026-07-21 every\n"
+    "Space on compute does, except ZeroGPU ones (free, up to 2 per free account:\n"
+    "generate with zerogpu=yes for that)."
 )
 print(
     f"""
