@@ -59,7 +59,7 @@ def test_no_template_tags_survive(bake, variant):
         if path.is_file() and not CACHES & set(path.relative_to(project).parts):
             text = path.read_text(errors="replace")
             if path.name != RECORD:  # its _template may be a path or URL that says so
-                assert "cookiecutter" not in text, path
+                assert "cookiecutter" not in text.replace(RECORD, ""), path
             assert not re.search(r"\{%-?\s|\s-?%\}", text), path
 
 
