@@ -60,7 +60,7 @@ COVERED = {
         "tests/test_tooling.py::test_deploy_space_option"
     ),
     r"python deploy\.py": (
-        "tests/test_tooling.py::test_deploy_creates_the_space_and_uploads_those_files"
+        "tests/test_tooling.py::test_deploy_creates_the_space_on_its_hardware_and_uploads_those_files"
     ),
     r"python dev\.py( --standin)?": (
         "tests/test_tooling.py::test_dev_command_serves_and_restarts_the_app_on_change"

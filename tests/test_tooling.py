@@ -74,6 +74,9 @@ def test_deploy_dry_run_lists_exactly_what_the_space_needs(built, variant, tmp_p
                  env={**OFFLINE, "HF_HOME": str(tmp_path)})  # fmt: skip
     lines = result.stdout.splitlines()
     space = f"{OPTIONS['hf_username']}/{variant.get('project_slug', 'text-behind-image')}"
+    model = OPTIONS["_models"][variant["model"]]
+    hardware = "zero-a10g" if variant["zerogpu"] == "yes" else model["hardware"]
+    assert f"A new Space would start on {hardware}." in result.stdout
     header = next(line for line in lines if line.startswith("Would upload"))
     assert header.endswith(f"https://huggingface.co/spaces/{space}:"), header
     files = {line.strip() for line in lines[lines.index(header) + 1 :]}
@@ -95,31 +98,82 @@ def test_deploy_without_a_token_says_how_to_log_in(bake, tmp_path):
     assert "hf auth login" in result.stderr and "HF_TOKEN" in result.stderr, result.stderr
 
 
-def test_deploy_creates_the_space_and_uploads_those_files(bake, monkeypatch, capsys):
-    """The real path, with huggingface_hub's HfApi replaced by a recorder: no network."""
+def load_deploy(project: Path, monkeypatch, api):
+    """deploy.py as a module, with huggingface_hub's HfApi replaced by `api`: no network."""
     import importlib.util
 
-    project = bake(ONE_PER_FRONTEND[0])  # vanilla: nothing to build
     spec = importlib.util.spec_from_file_location("deploy_under_test", project / "deploy.py")
     deploy = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(deploy)
-    calls = []
-
-    class RecordingApi:
-        def __getattr__(self, name):
-            return lambda *args, **kwargs: calls.append((name, args, kwargs))
-
-    monkeypatch.setattr(deploy, "HfApi", RecordingApi)
+    monkeypatch.setattr(deploy, "HfApi", lambda: api)
     monkeypatch.setenv("HF_TOKEN", "hf_not_a_real_token")
     monkeypatch.setattr(sys, "argv", ["deploy.py", "--space", "someone/space"])
+    return deploy
+
+
+class RecordingApi:
+    """Records every HfApi call; `exists` answers repo_exists, `refuse` makes create_repo fail."""
+
+    def __init__(self, exists=False, refuse=False):
+        self.calls, self.exists, self.refuse = [], exists, refuse
+
+    def __getattr__(self, name):
+        def call(*args, **kwargs):
+            self.calls.append((name, args, kwargs))
+            if name == "repo_exists":
+                return self.exists
+            if name == "create_repo" and self.refuse:
+                import httpx
+                from huggingface_hub.errors import HfHubHTTPError
+
+                request = httpx.Request("POST", "https://huggingface.co/api/repos/create")
+                response = httpx.Response(402, request=request)
+                raise HfHubHTTPError("402 Payment Required: needs a paid plan", response=response)
+
+        return call
+
+
+@pytest.mark.parametrize("zerogpu", OPTIONS["zerogpu"])
+def test_deploy_creates_the_space_on_its_hardware_and_uploads_those_files(
+    bake, monkeypatch, capsys, zerogpu
+):
+    """The real path: a new Space is created on ZeroGPU (or the model's hardware), then filled."""
+    project = bake({**ONE_PER_FRONTEND[0], "zerogpu": zerogpu})  # vanilla: nothing to build
+    api = RecordingApi()
+    deploy = load_deploy(project, monkeypatch, api)
     deploy.main()
-    (create, (repo,), created), (upload, _, uploaded) = calls
-    assert (create, repo, upload) == ("create_repo", "someone/space", "upload_folder")
-    assert created == {"repo_type": "space", "space_sdk": "gradio", "exist_ok": True}
+    (exists, _, _), (create, (repo,), created), (upload, _, uploaded) = api.calls
+    assert (exists, create, repo, upload) == (
+        "repo_exists", "create_repo", "someone/space", "upload_folder"
+    )  # fmt: skip
+    hardware = "zero-a10g" if zerogpu == "yes" else OPTIONS["_models"]["birefnet"]["hardware"]
+    assert deploy.HARDWARE == hardware
+    assert created == {"repo_type": "space", "space_sdk": "gradio", "space_hardware": hardware}
     assert uploaded["repo_id"] == "someone/space" and uploaded["repo_type"] == "space"
     assert Path(uploaded["folder_path"]) == project
     assert uploaded["allow_patterns"] == deploy.UPLOAD  # the dry run lists what these match
-    assert f"Uploaded {len(deploy.files_to_upload())} files" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"Created https://huggingface.co/spaces/someone/space on {hardware}" in out
+    assert ("free" if zerogpu == "yes" else "paid") in out
+    assert f"Uploaded {len(deploy.files_to_upload())} files" in out
+
+
+def test_deploy_to_an_existing_space_leaves_its_hardware(bake, monkeypatch, capsys):
+    api = RecordingApi(exists=True)
+    load_deploy(bake(ONE_PER_FRONTEND[0]), monkeypatch, api).main()
+    assert [name for name, _, _ in api.calls] == ["repo_exists", "upload_folder"]
+    assert "its hardware stays as its settings say" in capsys.readouterr().out
+
+
+def test_deploy_says_what_the_hardware_needs_when_the_hub_refuses(bake, monkeypatch):
+    project = bake({**ONE_PER_FRONTEND[0], "zerogpu": "no"})
+    api = RecordingApi(refuse=True)
+    with pytest.raises(SystemExit) as stop:
+        load_deploy(project, monkeypatch, api).main()
+    message = str(stop.value)
+    assert "Could not create https://huggingface.co/spaces/someone/space" in message
+    assert "402 Payment Required" in message and "paid Hugging Face plan" in message
+    assert "upload_folder" not in [name for name, _, _ in api.calls]  # nothing half-done
 
 
 @built_per_frontend
