@@ -5,12 +5,13 @@ with trust_remote_code=True. This writes a tiny model laid out the same way, wit
 same files and the same quirks, so that segmenter.py's real loading code meets them here:
 
 - `BiRefNet.__init__` never calls `self.post_init()`. transformers 5 sets
-  `all_tied_weights_keys` there and reads it in from_pretrained: without segmenter.py's
-  workaround, loading raises AttributeError, as it does with the real code.
+  `all_tied_weights_keys` there and reads it in from_pretrained: loaded the model card's
+  way, it raises AttributeError, as it does with the real code (segmenter.py does not).
 - `__init__(self, bb_pretrained=True, config=BiRefNetConfig())`: from_pretrained passes
   the loaded config positionally, so it lands in `bb_pretrained`, and the model is built
   from the default config.
-- `self.config` is replaced by a plain settings object after `super().__init__`.
+- `self.config` is replaced by a plain settings object after `super().__init__`; it has
+  no `model_type`, which transformers 5.24's from_pretrained reads (AttributeError again).
 - A `torch.linspace(...)` schedule read with `.item()` in `__init__` (the Swin backbone's
   stochastic depth): it fails if the model is built on the meta device.
 - birefnet.py imports its config with a relative import, and forward returns a list of
