@@ -1,9 +1,9 @@
 """An offline stand-in for the model, laid in a fake Hugging Face cache.
 
-segmenter.py loads the real model with `from_pretrained(MODEL_ID, revision=REVISION)`.
-This file writes a tiny model with the same interface (tests/standin_model.py) into
-$HF_HOME/hub/models--OWNER--NAME/snapshots/REVISION/, so that very call runs
-unchanged with HF_HUB_OFFLINE=1 and nothing is downloaded.
+segmenter.py loads the real model, MODEL_ID at REVISION, through huggingface_hub's cache.
+This file writes a tiny model with the same files, interface and quirks
+(tests/standin_model.py) into $HF_HOME/hub/models--OWNER--NAME/snapshots/REVISION/, so
+that very loading code runs unchanged with HF_HUB_OFFLINE=1 and nothing is downloaded.
 
 Its weights are fixed, so tests can check pixels: the subject is every pixel
 brighter than mid-grey.

@@ -39,7 +39,9 @@ STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 # GPU only while a @spaces.GPU function runs. Off Spaces this is plain CUDA or CPU.
 {%- endif %}
 DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
-DTYPE = torch.float16 if DEVICE == "cuda" else torch.float32  # half precision only on GPU
+# Half precision on a GPU, through autocast: BiRefNet's attention adds a float32 mask, so a
+# model converted with .half() fails in its matmul; autocast casts each operation's inputs.
+HALF = DEVICE == "cuda"
 
 # Loaded once, when the app starts: every request reuses it.
 # BiRefNet's code predates transformers 5, whose from_pretrained trips over it: the code
@@ -50,7 +52,7 @@ DTYPE = torch.float16 if DEVICE == "cuda" else torch.float32  # half precision o
 BiRefNet = get_class_from_dynamic_module("birefnet.BiRefNet", MODEL_ID, revision=REVISION)
 model = BiRefNet()
 model.load_state_dict(load_file(hf_hub_download(MODEL_ID, "model.safetensors", revision=REVISION)))
-model.to(DEVICE, DTYPE).eval()
+model.to(DEVICE).eval()
 
 
 def preprocess(image: Image.Image) -> torch.Tensor:
@@ -69,8 +71,9 @@ def preprocess(image: Image.Image) -> torch.Tensor:
 @torch.inference_mode()
 def forward(x: torch.Tensor) -> torch.Tensor:
     """The model's forward pass: the only work that needs the GPU."""
-    # BiRefNet returns one logit map per scale, coarse to fine: the last is the finest.
-    logits = model(x.to(DEVICE, DTYPE))[-1]
+    with torch.autocast("cuda", dtype=torch.float16, enabled=HALF):
+        # BiRefNet returns one logit map per scale, coarse to fine: the last is the finest.
+        logits = model(x.to(DEVICE))[-1]
     return logits.sigmoid().float().cpu()
 
 

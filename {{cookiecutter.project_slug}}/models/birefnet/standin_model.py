@@ -14,6 +14,9 @@ same files and the same quirks, so that segmenter.py's real loading code meets t
   no `model_type`, which transformers 5.24's from_pretrained reads (AttributeError again).
 - A `torch.linspace(...)` schedule read with `.item()` in `__init__` (the Swin backbone's
   stochastic depth): it fails if the model is built on the meta device.
+- Its attention adds a float32 mask to scores of the model's dtype and multiplies the result
+  with values of that dtype: a model made `.half()` fails there ("expected m1 and m2 to have
+  the same dtype"); half precision works through autocast, as segmenter.py does on a GPU.
 - birefnet.py imports its config with a relative import, and forward returns a list of
   logit maps, coarse to fine (in eval mode).
 
@@ -81,6 +84,10 @@ class BiRefNet(PreTrainedModel):
 
     def forward(self, x):
         logits = self.conv(x) * self.config.steepness
+        # As the real Swin attention: a float32 mask added to the scores, then a matmul with
+        # values of the model's dtype. Fails for a model made .half(); autocast copes.
+        scores = logits.new_zeros(1, 1) + torch.zeros(1, 1, device=x.device)
+        logits = logits + (scores @ logits.new_zeros(1, 1)).squeeze()
         scaled_preds = [logits[:, :, ::2, ::2], logits]  # coarse to fine
         return [scaled_preds, [None]] if self.training else scaled_preds
 '''

@@ -35,11 +35,11 @@ STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 # GPU only while a @spaces.GPU function runs. Off Spaces this is plain CUDA or CPU.
 {%- endif %}
 DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
-DTYPE = torch.float16 if DEVICE == "cuda" else torch.float32  # half precision only on GPU
+HALF = DEVICE == "cuda"  # half precision on a GPU, through autocast (softmax stays float32)
 
 # Loaded once, when the app starts: every request reuses it.
 model = AutoModelForSemanticSegmentation.from_pretrained(MODEL_ID, revision=REVISION)
-model.to(DEVICE, DTYPE).eval()
+model.to(DEVICE).eval()
 BACKGROUND = model.config.label2id["Background"]
 
 
@@ -59,7 +59,8 @@ def preprocess(image: Image.Image) -> torch.Tensor:
 @torch.inference_mode()
 def forward(x: torch.Tensor) -> torch.Tensor:
     """The model's forward pass: the only work that needs the GPU."""
-    logits = model(pixel_values=x.to(DEVICE, DTYPE)).logits  # a quarter of the input's size
+    with torch.autocast("cuda", dtype=torch.float16, enabled=HALF):
+        logits = model(pixel_values=x.to(DEVICE)).logits  # a quarter of the input's size
     logits = F.interpolate(logits.float(), size=x.shape[-2:], mode="bilinear", align_corners=False)
     return 1 - logits.softmax(dim=1)[:, BACKGROUND].cpu()
 
