@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { CONTROLS, SECTIONS, TESTIDS, displayValue, inputValue, parseInput } from "./controls.js";
 import {
   DEFAULT_STATE, FONTS, clientDeltaToImage, context2d, createState, drawText, exportPng,
-  fitInto, fitWithin, makeCanvas, renderComposite, renderExport,
+  fitInto, fitWithin, layerAt, makeCanvas, renderComposite, renderExport,
 } from "./editor-core.js";
 import { createEditor, statusFromMessage } from "./editor.js";
 
@@ -132,6 +132,58 @@ describe("drawing", () => {
     const fontPx = (state.fontSize / 100) * H;
     expect(Math.abs((box.x0 + box.x1) / 2 - W / 2)).toBeLessThan(3);
     expect(Math.abs((box.y0 + box.y1) / 2 - H / 2)).toBeLessThan(fontPx * 0.15);
+  });
+});
+
+describe("layers", () => {
+  const green = { ...redText, color: "#00ff00" };
+  const isGreen = (/** @type {number[]} */ [r, gr, b]) => r < 60 && gr > 200 && b < 60;
+  /** Counts of red and green pixels in a rectangle. @param {AnyCanvas} c @param {number} [x0] @param {number} [y0] @param {number} [w] @param {number} [h] */
+  function colours(c, x0 = 0, y0 = 0, w = c.width, h = c.height) {
+    const { data } = context2d(c).getImageData(x0, y0, w, h);
+    let red = 0, grn = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const p = [data[i], data[i + 1], data[i + 2]];
+      if (isRed(p)) red++;
+      if (isGreen(p)) grn++;
+    }
+    return { red, green: grn };
+  }
+  const inSquare = /** @type {const} */ ([SQUARE.x + 4, SQUARE.y + 4, SQUARE.size - 8, SQUARE.size - 8]);
+
+  it("draws later layers over earlier ones", () => {
+    const redOnTop = colours(renderExport(photo, null, [green, redText]));
+    const greenOnTop = colours(renderExport(photo, null, [redText, green]));
+    expect(redOnTop.red).toBeGreaterThan(1000);
+    expect(redOnTop.green).toBeLessThan(redOnTop.red / 20); // only the edges of the one below
+    expect(greenOnTop.green).toBeGreaterThan(1000);
+    expect(greenOnTop.red).toBeLessThan(greenOnTop.green / 20);
+  });
+
+  it("puts a front layer over the subject and a behind one under it", () => {
+    const c = renderExport(photo, matte, [{ ...green, front: true }, redText]); // front first in the list
+    const square = colours(c, ...inSquare);
+    expect(square.red).toBe(0); // behind: covered by the subject
+    expect(square.green).toBeGreaterThan(300); // in front: over it
+    const beside = colours(c, 0, 0, SQUARE.x, H);
+    expect(beside.green).toBeGreaterThan(300); // where they overlap beside the subject, front wins
+    expect(beside.red).toBeLessThan(beside.green / 20);
+    // Without a matte there is no subject to go behind: both show, front on top.
+    expect(colours(renderExport(photo, null, [{ ...redText, front: true }, green]), ...inSquare).red).toBeGreaterThan(300);
+  });
+
+  it("finds the topmost layer under a point, rotated too", () => {
+    const size = { width: W, height: H };
+    const left = { ...redText, text: "AB", x: 100 }, right = { ...green, text: "AB", x: 300 };
+    expect(layerAt([left, right], { x: 100, y: H / 2 }, size)).toBe(0);
+    expect(layerAt([left, right], { x: 300, y: H / 2 }, size)).toBe(1);
+    expect(layerAt([left, right], { x: 200, y: H / 2 }, size)).toBe(-1);
+    expect(layerAt([left, right], { x: 100, y: 10 }, size)).toBe(-1);
+    const both = [{ ...left, x: 200, front: true }, { ...right, x: 200 }];
+    expect(layerAt(both, { x: 200, y: H / 2 }, size)).toBe(0); // the front one is on top
+    const upright = { ...left, x: 200, text: "HELLO HELLO" };
+    expect(layerAt([upright], { x: 200, y: H / 2 - 60 }, size)).toBe(-1);
+    expect(layerAt([{ ...upright, rotation: 90 }], { x: 200, y: H / 2 - 60 }, size)).toBe(0);
   });
 });
 
