@@ -368,6 +368,71 @@ describe("createEditor", () => {
     expect(editor.getSnapshot().status.text).toContain("Anton");
   });
 
+  it("undoes and redoes every kind of change, a drag or a typed word as one step", async () => {
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    const snap = () => editor.getSnapshot();
+    const look = () => JSON.stringify([snap().photoSize, snap().layers.map(({ id: _, ...l }) => l)]);
+    expect(snap().can.undo).toBe(false);
+    /** @type {string[]} */
+    const steps = [look()];
+    const step = async (/** @type {() => unknown} */ change) => { await change(); steps.push(look()); };
+
+    const photoFile = await pngFile(photo);
+    await step(() => editor.loadFile(photoFile));
+    const first = snap().photo;
+    await step(async () => { for (const t of ["H", "HE", "HEY"]) await editor.set("text", t); }); // typing
+    await step(async () => { for (const v of [20, 25, 30]) await editor.set("fontSize", v); }); // a slider
+    await step(() => { // a drag: one press, many moves
+      expect(editor.pickAt(W / 4, H / 4, W / 2)).toBe(true); // on the text (preview at half size)
+      for (let i = 0; i < 20; i++) editor.moveBy(1, 0, W / 2);
+    });
+    expect(snap().state.x).toBe(W / 2 + 40);
+    await step(() => editor.handleKey({ key: "ArrowDown" }));
+    await step(() => editor.act("addLayer"));
+    await step(() => editor.set("front", true));
+    await step(() => editor.act("duplicateLayer"));
+    await step(() => editor.act("moveLayerDown"));
+    await step(() => editor.handleKey({ key: "Delete" }));
+    const other = canvas(W * 2, H, (ctx) => { ctx.fillStyle = "#222"; ctx.fillRect(0, 0, W * 2, H); });
+    const otherFile = await pngFile(other);
+    await step(() => editor.loadFile(otherFile));
+    expect(snap().photoSize).toEqual({ width: W * 2, height: H });
+
+    for (let i = steps.length - 2; i >= 0; i--) { // every change undone, one by one
+      expect(editor.act("undo")).toBeUndefined();
+      expect(look()).toBe(steps[i]);
+      if (i === 1) expect([snap().photo, snap().matte]).toEqual([first, expect.anything()]); // the first photo, matte and all
+    }
+    expect(snap().can).toMatchObject({ undo: false, redo: true });
+    for (let i = 1; i < steps.length; i++) { // and redone
+      editor.act("redo");
+      expect(look()).toBe(steps[i]);
+    }
+    expect(editor.handleShortcut({ key: "z", ctrlKey: true })).toBe(true);
+    expect(snap().photoSize).toEqual({ width: W, height: H });
+    expect(editor.handleShortcut({ key: "y", ctrlKey: true })).toBe(true);
+    expect(snap().photoSize).toEqual({ width: W * 2, height: H });
+  });
+
+  it("draws every layer in the preview and the export, front ones over the subject", async () => {
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    await editor.loadFile(await pngFile(photo));
+    await editor.set("text", "HELLO HELLO");
+    await editor.set("fontFamily", FONT);
+    editor.act("duplicateLayer");
+    await editor.set("color", "#ff0000");
+    await editor.set("front", true);
+    const layers = { photo: makeCanvas(1, 1), text: makeCanvas(1, 1), subject: makeCanvas(1, 1), front: makeCanvas(1, 1) };
+    editor.renderLayers(layers, { width: W, height: H });
+    expect(inkBox(layers.text).count).toBeGreaterThan(500); // the white one, behind
+    expect(inkBox(layers.front).count).toBeGreaterThan(500); // the red one, in front
+    const png = await editor.exportBlob();
+    const decoded = await loadImage(new Uint8Array(await png.arrayBuffer()));
+    const out = canvas(W, H, (ctx) => ctx.drawImage(/** @type {any} */ (decoded), 0, 0));
+    const reds = Array.from({ length: SQUARE.size - 8 }, (_, i) => pixel(out, SQUARE.x + 4 + i, H / 2 + 3)).filter(isRed);
+    expect(reds.length).toBeGreaterThan(3); // red over the subject
+  });
+
   it("says when the backend is unreachable", async () => {
     const editor = createEditor({ loadGradio: () => Promise.reject(new Error("offline")), url: "http://backend/" });
     await settle();
