@@ -126,9 +126,9 @@ export const TESTIDS = Object.freeze({
   upload: "upload", // <input type="file">
   export: "export", // the download button
   status: "status", // the status line (role="status")
-  stage: "stage", // the element holding the three layer canvases; drag target
+  stage: "stage", // the element holding the four layer canvases; click and drag target
   photo: "background", // layer canvas: the photo
-  text: "text-layer", // layer canvas: the text
+  text: "text-layer", // layer canvas: the texts behind the subject
   subject: "foreground", // layer canvas: the cut-out subject, hidden until the matte arrives
   front: "front-layer", // layer canvas: the texts in front of the subject
   layers: "layer-list", // the layer list (role="listbox"), top layer first

@@ -5,7 +5,7 @@
 // history keeps the old ones (layers are shared between them, not copied).
 // editor.js holds the pictures themselves (a Doc names its photo by id).
 
-import { createState } from "./editor-core.js";
+import { createState, layerAt } from "./editor-core.js";
 
 /** @typedef {import("./editor-core.js").State} State */
 /** @typedef {import("./editor-core.js").Size} Size */
@@ -96,6 +96,37 @@ export function withPhoto(doc, photo, size) {
     ? { x: (l.x * size.width) / from.width, y: (l.y * size.height) / from.height }
     : { x: size.width / 2, y: size.height / 2 });
   return { ...doc, photo, size, layers: doc.layers.map((l) => ({ ...l, ...place(l) })) };
+}
+
+/**
+ * The id of the topmost layer under a point of the preview (CSS pixels from its
+ * top left, the preview shown `displayedWidth` wide), or null.
+ * @param {Doc} doc @param {number} xCss @param {number} yCss @param {number} displayedWidth @returns {string | null}
+ */
+export function layerAtClient(doc, xCss, yCss, displayedWidth) {
+  if (!doc.size || !displayedWidth) return null;
+  const k = doc.size.width / displayedWidth;
+  return doc.layers[layerAt(doc.layers, { x: xCss * k, y: yCss * k }, doc.size)]?.id ?? null;
+}
+
+/** What each layer button does to the document. @type {Readonly<Record<Exclude<Action, "undo" | "redo">, (doc: Doc) => Doc>>} */
+export const LAYER_CHANGES = {
+  addLayer, duplicateLayer, deleteLayer,
+  moveLayerUp: (doc) => reorderLayer(doc, 1), moveLayerDown: (doc) => reorderLayer(doc, -1),
+};
+
+/** @type {Record<string, [number, number]>} */
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+/**
+ * How far an arrow key moves a text, in image pixels: 1% of the photo's width a
+ * press, 5% with Shift; null for other keys, or before there is a photo.
+ * @param {Doc} doc @param {string} key @param {boolean} [shiftKey] @returns {{dx: number, dy: number} | null}
+ */
+export function nudge(doc, key, shiftKey) {
+  const dir = ARROWS[key];
+  if (!dir || !doc.size) return null;
+  const step = (shiftKey ? 0.05 : 0.01) * doc.size.width;
+  return { dx: dir[0] * step, dy: dir[1] * step };
 }
 
 /** Which layer actions make sense now (undo/redo are the history's). @param {Doc} doc @returns {Record<Exclude<Action, "undo" | "redo">, boolean>} */

@@ -16,11 +16,11 @@
 
 import {
   DEFAULT_STATE, canvasToBlob, clientDeltaToImage, context2d, drawPhoto, drawSubject, drawTexts,
-  fitWithin, fontById, imageSize, layerAt, layersOn, loadFont, makeCanvas, renderExport,
+  fitWithin, fontById, imageSize, layersOn, loadFont, makeCanvas, renderExport,
 } from "./editor-core.js";
 import {
-  addLayer, createDoc, createHistory, deleteLayer, duplicateLayer, historyShortcut, layerActions,
-  listKeyTarget, moveLayer, reorderLayer, selectLayer, selectedLayer, updateLayer, withPhoto,
+  LAYER_CHANGES, createDoc, createHistory, historyShortcut, layerActions, layerAtClient, listKeyTarget,
+  moveLayer, nudge, selectLayer, selectedLayer, updateLayer, withPhoto,
 } from "./document.js";
 
 /** @typedef {import("./editor-core.js").State} State */
@@ -187,18 +187,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     publish();
   }
 
-  // Connect once, at creation. The client is imported lazily: the vanilla page
-  // gets it from a CDN and the bundled frontends get their own chunk, so the
-  // editor is usable at once, and still works (without cut-outs) if the import
-  // or the backend fails. Going through @gradio/client, rather than fetch, is
-  // what makes ZeroGPU Spaces work: it joins Gradio's queue and forwards the
-  // Hugging Face headers that bill GPU time to the visitor, not to the Space.
-  const connection = loadGradio().then(async (gradio) => {
-    const base = url ?? (typeof location !== "undefined" ? new URL("./", location.href).href : "");
-    // record_history: false, as the client would otherwise keep every call in localStorage.
-    const client = await gradio.Client.connect(base, { events: ["data", "status"], record_history: false });
-    return { client, handle_file: gradio.handle_file };
-  });
+  const connection = connect(loadGradio, url); // once, at creation
   connection.then(
     () => { if (!latestUpload) setStatus("info", READY); },
     (err) => setStatus("error", `Could not connect to the backend: ${reason(err)}. You can still add text and download.`),
@@ -259,26 +248,9 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     try {
       const messages = await job;
       if (!messages || id !== latestUpload) return;
-      /** @type {unknown} */
-      let result = null;
-      for await (const msg of messages) {
-        if (id !== latestUpload) return; // a newer photo replaced this one
-        if (msg.type === "data") {
-          result = Array.isArray(msg.data) ? msg.data[0] : null;
-          break;
-        }
-        if (msg.type !== "status") continue;
-        const next = statusFromMessage(msg);
-        if (next && shown()) publish(next);
-        if (next?.kind === "error") return;
-      }
-      const matteUrl = result && typeof result === "object" && "url" in result ? String(result.url) : "";
-      if (!matteUrl) throw new Error("The backend returned no matte");
-      const response = await fetch(matteUrl);
-      if (!response.ok) throw new Error(`HTTP ${response.status} fetching the matte`);
-      const matte = await createImageBitmap(await response.blob());
+      const matte = await receiveMatte(messages, (next) => { if (shown()) publish(next); }, () => id !== latestUpload);
       const shot = photos.get(id);
-      if (id !== latestUpload || !shot) return;
+      if (!matte || !shot) return;
       shot.matte = matte; // also when an undo went back to an earlier photo: a redo shows it
       publish(shown() ? { kind: "done", text: "Done. Drag the text to place it, then download." } : status);
     } catch (err) {
@@ -289,12 +261,9 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
   /** @type {Editor["pickAt"]} */
   function pickAt(xCss, yCss, displayedWidth) {
     gesture++;
-    const doc = history.present;
-    if (!doc.size || !displayedWidth) return false;
-    const k = doc.size.width / displayedWidth;
-    const i = layerAt(doc.layers, { x: xCss * k, y: yCss * k }, doc.size);
-    if (i >= 0) selectLayerById(doc.layers[i].id);
-    return i >= 0; // a miss keeps the selection: dragging anywhere moves the selected text
+    const id = layerAtClient(history.present, xCss, yCss, displayedWidth);
+    if (id) selectLayerById(id);
+    return id !== null; // a miss keeps the selection: dragging anywhere moves the selected text
   }
 
   /** @type {Editor["moveBy"]} */
@@ -305,16 +274,13 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     edit((doc) => moveLayer(doc, selected, d.dx, d.dy), `drag:${gesture}`);
   }
 
-  /** @type {Record<string, [number, number]>} */
-  const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
   /** @type {Editor["handleKey"]} */
   function handleKey({ key, shiftKey }) {
-    const { size, selected } = history.present;
+    const { selected } = history.present;
     if (selected && (key === "Delete" || key === "Backspace")) return act("deleteLayer"), true;
-    const dir = ARROWS[key];
-    if (!size || !selected || !dir) return false;
-    const step = (shiftKey ? 0.05 : 0.01) * size.width; // 1% (or 5%) of the photo per press
-    edit((doc) => moveLayer(doc, selected, dir[0] * step, dir[1] * step), `nudge:${selected}`, MERGE_MS);
+    const d = nudge(history.present, key, shiftKey);
+    if (!selected || !d) return false;
+    edit((doc) => moveLayer(doc, selected, d.dx, d.dy), `nudge:${selected}`, MERGE_MS);
     return true;
   }
 
@@ -327,17 +293,12 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     publish();
   }
 
-  /** @type {Record<Exclude<Action, "undo" | "redo">, (doc: Doc) => Doc>} */
-  const LAYER_ACTIONS = {
-    addLayer, duplicateLayer, deleteLayer,
-    moveLayerUp: (doc) => reorderLayer(doc, 1), moveLayerDown: (doc) => reorderLayer(doc, -1),
-  };
   /** @type {Editor["act"]} */
   function act(action) {
     if (action === "undo" || action === "redo") {
       if (history[action]()) publish();
     } else {
-      edit(LAYER_ACTIONS[action]);
+      edit(LAYER_CHANGES[action]);
     }
   }
 
@@ -352,12 +313,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
   /** @type {Editor["download"]} */
   async function download(filename = "text-behind-image.png") {
     try {
-      const href = URL.createObjectURL(await exportBlob());
-      const a = Object.assign(document.createElement("a"), { href, download: filename });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(href), 10_000);
+      saveBlob(await exportBlob(), filename);
     } catch (err) {
       setStatus("error", `Export failed: ${reason(err)}.`);
     }
@@ -381,6 +337,62 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     },
     renderLayers: (layers, cssSize, dpr) => preview(layers, snapshot, fonts, cssSize, dpr),
   };
+}
+
+/**
+ * Connects to the backend. The client is imported lazily: the vanilla page gets
+ * it from a CDN and the bundled frontends get their own chunk, so the editor is
+ * usable at once, and still works (without cut-outs) if the import or the
+ * backend fails. Going through @gradio/client, rather than fetch, is what makes
+ * ZeroGPU Spaces work: it joins Gradio's queue and forwards the Hugging Face
+ * headers that bill GPU time to the visitor, not to the Space.
+ * @param {EditorOptions["loadGradio"]} loadGradio @param {string} [url]
+ */
+async function connect(loadGradio, url) {
+  const gradio = await loadGradio();
+  const base = url ?? (typeof location !== "undefined" ? new URL("./", location.href).href : "");
+  // record_history: false, as the client would otherwise keep every call in localStorage.
+  const client = await gradio.Client.connect(base, { events: ["data", "status"], record_history: false });
+  return { client, handle_file: gradio.handle_file };
+}
+
+/**
+ * Reads the answer of a /matte job: passes its status messages on, then fetches
+ * and decodes the matte. Null when `stale()` turns true (a newer photo replaced
+ * this one) or the backend reported an error; throws when the matte is missing.
+ * @param {AsyncIterable<GradioMessage>} messages @param {(status: Status) => void} onStatus
+ * @param {() => boolean} stale @returns {Promise<Picture | null>}
+ */
+async function receiveMatte(messages, onStatus, stale) {
+  /** @type {unknown} */
+  let result = null;
+  for await (const msg of messages) {
+    if (stale()) return null;
+    if (msg.type === "data") {
+      result = Array.isArray(msg.data) ? msg.data[0] : null;
+      break;
+    }
+    if (msg.type !== "status") continue;
+    const next = statusFromMessage(msg);
+    if (next) onStatus(next);
+    if (next?.kind === "error") return null;
+  }
+  const matteUrl = result && typeof result === "object" && "url" in result ? String(result.url) : "";
+  if (!matteUrl) throw new Error("The backend returned no matte");
+  const response = await fetch(matteUrl);
+  if (!response.ok) throw new Error(`HTTP ${response.status} fetching the matte`);
+  const matte = await createImageBitmap(await response.blob());
+  return stale() ? null : matte;
+}
+
+/** Saves a file through a temporary link (browser only). @param {Blob} blob @param {string} filename */
+function saveBlob(blob, filename) {
+  const href = URL.createObjectURL(blob);
+  const a = Object.assign(document.createElement("a"), { href, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
 /**
