@@ -135,6 +135,23 @@ function errorText(message) {
   return message ? String(message) : "Unknown error";
 }
 
+/**
+ * Connects to the backend. The client is imported lazily: the vanilla page gets
+ * it from a CDN and the bundled frontends get their own chunk, so the editor is
+ * usable at once, and still works (without cut-outs) if the import or the
+ * backend fails. Going through @gradio/client, rather than fetch, is what makes
+ * ZeroGPU Spaces work: it joins Gradio's queue and forwards the Hugging Face
+ * headers that bill GPU time to the visitor, not to the Space.
+ * @param {EditorOptions["loadGradio"]} loadGradio @param {string} [url]
+ */
+async function connect(loadGradio, url) {
+  const gradio = await loadGradio();
+  const base = url ?? (typeof location !== "undefined" ? new URL("./", location.href).href : "");
+  // record_history: false, as the client would otherwise keep every call in localStorage.
+  const client = await gradio.Client.connect(base, { events: ["data", "status"], record_history: false });
+  return { client, handle_file: gradio.handle_file };
+}
+
 const HISTORY_LIMIT = 100; // undo steps kept; the oldest are forgotten
 const MERGE_MS = 1000; // edits of one control this close together are one undo step (typing, a slider)
 
@@ -340,23 +357,6 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
 }
 
 /**
- * Connects to the backend. The client is imported lazily: the vanilla page gets
- * it from a CDN and the bundled frontends get their own chunk, so the editor is
- * usable at once, and still works (without cut-outs) if the import or the
- * backend fails. Going through @gradio/client, rather than fetch, is what makes
- * ZeroGPU Spaces work: it joins Gradio's queue and forwards the Hugging Face
- * headers that bill GPU time to the visitor, not to the Space.
- * @param {EditorOptions["loadGradio"]} loadGradio @param {string} [url]
- */
-async function connect(loadGradio, url) {
-  const gradio = await loadGradio();
-  const base = url ?? (typeof location !== "undefined" ? new URL("./", location.href).href : "");
-  // record_history: false, as the client would otherwise keep every call in localStorage.
-  const client = await gradio.Client.connect(base, { events: ["data", "status"], record_history: false });
-  return { client, handle_file: gradio.handle_file };
-}
-
-/**
  * Reads the answer of a /matte job: passes its status messages on, then fetches
  * and decodes the matte. Null when `stale()` turns true (a newer photo replaced
  * this one) or the backend reported an error; throws when the matte is missing.
@@ -367,7 +367,7 @@ async function receiveMatte(messages, onStatus, stale) {
   /** @type {unknown} */
   let result = null;
   for await (const msg of messages) {
-    if (stale()) return null;
+    if (stale()) return null; // a newer photo replaced this one
     if (msg.type === "data") {
       result = Array.isArray(msg.data) ? msg.data[0] : null;
       break;
