@@ -137,6 +137,8 @@ def test_subject_layer_appears_aligned_with_the_photo(page):
 
 
 def test_export_is_full_size_with_text_behind_the_subject(page):
+    """Also the contract for scripts written for one text: only the original data-testids
+    (upload, foreground, text-input, text-color, font-size, export) are used."""
     upload(page, photo_bytes())
     wait_for_subject(page)
     style_text(page)
@@ -148,6 +150,27 @@ def test_export_is_full_size_with_text_behind_the_subject(page):
     assert red[205:595, 605:995].sum() == 0  # hidden behind the subject where they overlap
     assert (np.abs(subject - BRIGHT) < 30).all()
     assert red[350:450, 520:600].any()  # ...and the text really reaches the subject's edge
+
+
+def drag_on_stage(page, dx):
+    """Presses at the stage's centre (the default text's place) and drags by dx CSS pixels."""
+    stage = page.get_by_test_id("foreground").bounding_box()
+    x, y = stage["x"] + stage["width"] / 2, stage["y"] + stage["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y, steps=5)
+    page.mouse.up()
+    return stage
+
+
+def wait_for_layers(page, n):
+    """The layer list shows n items (it is redrawn on the next animation frame)."""
+    page.wait_for_function(f"document.querySelectorAll('[data-testid=layer-item]').length === {n}")
+    return page.get_by_test_id("layer-item")
+
+
+def red_column(page) -> float:
+    return np.argwhere(is_red(export(page)))[:, 1].mean()
 
 
 def test_dragging_moves_the_text_in_the_export(page):
@@ -235,6 +258,52 @@ def test_a_big_jpeg_is_decoded_small_for_the_screen_sent_at_1024_and_exported_in
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_two_layers_one_behind_and_one_in_front_of_the_subject(page):
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    style_text(page)  # the first layer: red, behind the subject (the default)
+    page.get_by_test_id("add-layer").click()  # a second one, centred and selected
+    items = wait_for_layers(page, 2)  # top layer first
+    assert items.nth(0).get_attribute("aria-selected") == "true"
+    page.get_by_test_id("text-input").fill("HHHHHHHH")
+    page.get_by_test_id("text-color").fill("#00ff00")
+    page.get_by_test_id("font-size").fill("20")
+    page.get_by_test_id("layer-front").check()
+    page.get_by_test_id("stage").focus()
+    for _ in range(3):  # 5% of the photo's width a press: 180 px down, its own rows
+        page.keyboard.press("Shift+ArrowDown")
+    pixels = export(page)
+    red = is_red(pixels)
+    r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    green = (g > 200) & (r < 60) & (b < 60)
+    assert red[:, :600].sum() > 2000 and red[205:595, 605:995].sum() == 0  # behind the subject
+    assert green[505:595, 605:995].sum() > 2000  # in front: drawn over the subject
+    assert green[:480].sum() == 0 and red[480:].sum() == 0  # each where it was put
+
+
+def test_undo_and_redo_a_drag_and_a_delete(page):
+    upload(page, photo_bytes(box=(1050, 600, 1150, 750)))  # subject in a corner, clear of the text
+    wait_for_subject(page)
+    style_text(page, "H")
+    before = red_column(page)
+    stage = drag_on_stage(page, -100)
+    moved = before - 100 * 1200 / stage["width"]
+    page.get_by_test_id("undo").click()  # the whole drag is one step
+    assert red_column(page) == pytest.approx(before, abs=2)
+    page.get_by_test_id("redo").click()
+    assert red_column(page) == pytest.approx(moved, abs=8)
+    page.get_by_test_id("stage").focus()
+    page.keyboard.press("Delete")  # with the focus on the stage
+    wait_for_layers(page, 0)
+    assert not is_red(export(page)).any()
+    page.keyboard.press("Control+z")
+    wait_for_layers(page, 1)
+    assert red_column(page) == pytest.approx(moved, abs=8)
+    page.keyboard.press("Control+Shift+z")
+    wait_for_layers(page, 0)
+    assert page.errors == []
 
 
 def test_a_png_named_like_a_jpeg_still_loads(page):

@@ -4,10 +4,14 @@
 // same order, with the same labels and the same data-testid (the browser tests
 // and the docs rely on those). To add a control: add a key to State and
 // DEFAULT_STATE in editor-core.js, then one entry here; no frontend changes.
+// The controls edit the selected text layer; the layer list and its buttons
+// (ACTIONS) are described here too.
 
 import { DEFAULT_STATE, FONTS } from "./editor-core.js";
 
 /** @typedef {import("./editor-core.js").State} State */
+/** @typedef {import("./document.js").Layer} Layer */
+/** @typedef {import("./document.js").Action} Action */
 /** @typedef {"range" | "color" | "select" | "checkbox" | "textarea"} ControlType */
 /** @typedef {{value: string, label: string}} ControlOption */
 /**
@@ -48,6 +52,7 @@ export const SECTIONS = [
       { key: "fontSize", label: "Size", type: "range", min: 2, max: 60, unit: "%", testid: "font-size" },
       { key: "letterSpacing", label: "Letter spacing", type: "range", min: -20, max: 100, testid: "letter-spacing" },
       { key: "opacity", label: "Opacity", type: "range", min: 0, max: 100, unit: "%", testid: "opacity" },
+      { key: "front", label: "In front of the subject", type: "checkbox", testid: "layer-front" },
     ],
   },
   {
@@ -81,15 +86,53 @@ export const SECTIONS = [
 /** Every control, flat, in display order. @type {readonly Control[]} */
 export const CONTROLS = SECTIONS.flatMap((s) => s.controls);
 
+/**
+ * A button acting on the layers or the history; `label` is its visible text (and
+ * so its accessible name), `keys` its keyboard shortcut, shown in its tooltip.
+ * @typedef {{id: Action, label: string, testid: string, keys?: string}} ActionButton
+ */
+/** The buttons above the layer list, in order. @type {readonly ActionButton[]} */
+export const ACTIONS = [
+  { id: "addLayer", label: "Add text", testid: "add-layer" },
+  { id: "duplicateLayer", label: "Duplicate", testid: "duplicate-layer" },
+  { id: "deleteLayer", label: "Delete", testid: "delete-layer", keys: "Delete, on the preview" },
+  { id: "moveLayerUp", label: "Move up", testid: "layer-up" },
+  { id: "moveLayerDown", label: "Move down", testid: "layer-down" },
+  { id: "undo", label: "Undo", testid: "undo", keys: "Ctrl+Z" },
+  { id: "redo", label: "Redo", testid: "redo", keys: "Ctrl+Shift+Z or Ctrl+Y" },
+];
+
+/** A button's tooltip. @param {ActionButton} a */
+export const actionTitle = (a) => (a.keys ? `${a.label} (${a.keys})` : a.label);
+
+/**
+ * The layer list's items, top layer first (as image editors show them); each
+ * with its id, its text's first line (shortened) and where it sits.
+ * @param {readonly Layer[]} layers @returns {{id: string, label: string}[]}
+ */
+export function layerItems(layers) {
+  return layers.map((l) => {
+    const line = String(l.text).trim().split("\n")[0] || "(empty)";
+    const text = line.length > 24 ? `${line.slice(0, 23)}…` : line;
+    return { id: l.id, label: `${text}${l.front ? " · in front" : ""}` };
+  }).reverse();
+}
+
+/** The element id of a layer item (the list's aria-activedescendant). @param {string} layerId */
+export const layerItemId = (layerId) => `item-${layerId}`;
+
 // The other elements the frontends must mark with these data-testid values.
 export const TESTIDS = Object.freeze({
   upload: "upload", // <input type="file">
   export: "export", // the download button
   status: "status", // the status line (role="status")
-  stage: "stage", // the element holding the three layer canvases; drag target
+  stage: "stage", // the element holding the four layer canvases; click and drag target
   photo: "background", // layer canvas: the photo
-  text: "text-layer", // layer canvas: the text
+  text: "text-layer", // layer canvas: the texts behind the subject
   subject: "foreground", // layer canvas: the cut-out subject, hidden until the matte arrives
+  front: "front-layer", // layer canvas: the texts in front of the subject
+  layers: "layer-list", // the layer list (role="listbox"), top layer first
+  layer: "layer-item", // one of its items (role="option"), aria-selected="true" when selected
 });
 
 /** The element id for a control (pair it with <label for>). @param {Control} control */

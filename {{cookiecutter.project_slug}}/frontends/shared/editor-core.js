@@ -1,13 +1,15 @@
 // @ts-check
 // Framework-agnostic core of the "text behind image" editor.
 //
-// The picture is three layers: the photo, the text, then the subject (the photo
-// again, masked by the matte) on top, so the text seems to pass behind the
-// person. Every function takes a `scale` (output pixels per image pixel) and all
-// text settings are stored in image-relative units, so the same code draws the
-// small on-screen preview and the full-resolution export, pixel for pixel alike.
+// The picture is the photo, the text layers placed behind the subject, the
+// subject (the photo again, masked by the matte), then the text layers placed in
+// front of it: a behind layer seems to pass behind the person. Every function
+// takes a `scale` (output pixels per image pixel) and all text settings are
+// stored in image-relative units, so the same code draws the small on-screen
+// preview and the full-resolution export, pixel for pixel alike.
 // No DOM queries and no gradio here: React/Svelte frontends can share this file.
-// Pure drawing; the stateful part (photo, matte, backend calls) is editor.js.
+// Pure drawing: a list of layers in, pixels out. The document and its history
+// are document.js; the photo, the matte and the backend calls editor.js.
 
 /**
  * A decoded picture the core can draw: the photo or the matte.
@@ -21,11 +23,12 @@
  * @typedef {{id: string, label: string, family: string, web?: string, weights?: number[]}} Font
  */
 /**
- * Everything that describes the text. Lengths are relative, so one State draws
- * the same picture at any resolution: fontSize in % of the image height; letter
- * spacing, stroke, shadow and depth in % of the font size; x, y in image pixels.
+ * Everything that describes one text layer. Lengths are relative, so one State
+ * draws the same picture at any resolution: fontSize in % of the image height;
+ * letter spacing, stroke, shadow and depth in % of the font size; x, y in image
+ * pixels. `front`: drawn in front of the subject instead of behind it.
  * @typedef {{
- *   text: string, x: number, y: number,
+ *   text: string, x: number, y: number, front: boolean,
  *   fontFamily: string, fontSize: number, fontWeight: number, letterSpacing: number,
  *   color: string, opacity: number,
  *   bgEnabled: boolean, bgColor: string,
@@ -80,7 +83,7 @@ export function loadFont(id, weight) {
 // of the font size, so the text keeps its look whatever the photo resolution.
 /** @type {Readonly<State>} */
 export const DEFAULT_STATE = {
-  text: "HELLO", x: 0, y: 0, // x, y: text centre in image pixels
+  text: "HELLO", x: 0, y: 0, front: false, // x, y: text centre in image pixels
   fontFamily: "impact", fontSize: 18, fontWeight: 900, letterSpacing: 0,
   color: "#ffffff", opacity: 100,
   bgEnabled: false, bgColor: "#000000",
@@ -178,14 +181,19 @@ function drawLine(ctx, line, x, y, spacing, stroke) {
   for (const ch of line) { paint(ch, x); x += ctx.measureText(ch).width + spacing; }
 }
 
-// Renders the flat text block (box, extrusion, stroke, face) into its own
-// canvas, in output pixels, with the text centre at the canvas centre.
-/** @param {State} state @param {number} fontPx @returns {AnyCanvas} */
-function renderTextBlock(state, fontPx) {
-  const lines = String(state.text).split("\n");
-  /** @param {number} v */
-  const rel = (v) => (v / 100) * fontPx; // "% of font size" -> output pixels
-  const spacing = rel(state.letterSpacing);
+// The size of a text block's lines, in output pixels (before any transform).
+/** @param {number} fontPx @param {(c: Ctx2D) => void} setup @param {string[]} lines @param {number} spacing */
+function measureBlock(fontPx, setup, lines, spacing) {
+  const measure = context2d(makeCanvas(1, 1));
+  setup(measure);
+  const widths = lines.map((l) => lineWidth(measure, l, spacing));
+  const lineH = fontPx * 1.15;
+  return { widths, textW: Math.max(1, ...widths), textH: lineH * lines.length, lineH };
+}
+
+/** The CSS font and letter-spacing setup of a text block. @param {State} state @param {number} fontPx */
+function blockFont(state, fontPx) {
+  const spacing = (state.letterSpacing / 100) * fontPx;
   const font = `${state.fontWeight} ${fontPx}px ${fontById(state.fontFamily).family}`;
   /** @param {Ctx2D} c */
   const setup = (c) => {
@@ -193,11 +201,18 @@ function renderTextBlock(state, fontPx) {
     c.textBaseline = "middle";
     if (hasLetterSpacing(c)) c.letterSpacing = `${spacing}px`;
   };
-  const measure = context2d(makeCanvas(1, 1));
-  setup(measure);
-  const widths = lines.map((l) => lineWidth(measure, l, spacing));
-  const lineH = fontPx * 1.15;
-  const textW = Math.max(1, ...widths), textH = lineH * lines.length;
+  return { spacing, setup };
+}
+
+// Renders the flat text block (box, extrusion, stroke, face) into its own
+// canvas, in output pixels, with the text centre at the canvas centre.
+/** @param {State} state @param {number} fontPx @returns {AnyCanvas} */
+function renderTextBlock(state, fontPx) {
+  const lines = String(state.text).split("\n");
+  /** @param {number} v */
+  const rel = (v) => (v / 100) * fontPx; // "% of font size" -> output pixels
+  const { spacing, setup } = blockFont(state, fontPx);
+  const { widths, textW, textH, lineH } = measureBlock(fontPx, setup, lines, spacing);
   const boxPad = fontPx * 0.25, depth = rel(state.depth);
   const pad = boxPad + depth + rel(state.strokeWidth) + fontPx * 0.3;
   const c = makeCanvas(textW + 2 * pad, textH + 2 * pad);
@@ -273,24 +288,62 @@ export function drawText(ctx, state, imageSize, scale) {
   ctx.restore();
 }
 
-// Whole picture into one context: photo, then text, then subject (if any).
-// `placedOn` is the size of the picture the text was placed on, when that was
-// a smaller decode of this photo (the editor's preview): the text scales with it.
-/** @param {Ctx2D} ctx @param {Picture} photo @param {Picture | null} matte @param {State} state @param {number} scale @param {Size} [placedOn] */
-export function renderComposite(ctx, photo, matte, state, scale, placedOn = imageSize(photo)) {
+/** One layer or several (bottom first): a single State is a one-layer document. @typedef {State | readonly State[]} Texts */
+/** @param {Texts} texts @returns {readonly State[]} */
+const asList = (texts) => (Array.isArray(texts) ? texts : [/** @type {State} */ (texts)]);
+
+// The layers behind the subject, or in front of it, in drawing order (bottom first).
+/** @param {Texts} texts @param {boolean} front @returns {State[]} */
+export const layersOn = (texts, front) => asList(texts).filter((t) => Boolean(t.front) === front);
+
+/** Several text layers, bottom first. @param {Ctx2D} ctx @param {readonly State[]} texts @param {Size} imageSize @param {number} scale */
+export function drawTexts(ctx, texts, imageSize, scale) {
+  for (const t of texts) drawText(ctx, t, imageSize, scale);
+}
+
+// Whole picture into one context: the photo, the layers behind the subject, the
+// subject (if any), the layers in front. `placedOn` is the size of the picture
+// the text was placed on, when that was a smaller decode of this photo (the
+// editor's preview): the text scales with it.
+/** @param {Ctx2D} ctx @param {Picture} photo @param {Picture | null} matte @param {Texts} texts @param {number} scale @param {Size} [placedOn] */
+export function renderComposite(ctx, photo, matte, texts, scale, placedOn = imageSize(photo)) {
+  const textScale = (scale * imageSize(photo).width) / placedOn.width;
   drawPhoto(ctx, photo, scale);
-  drawText(ctx, state, placedOn, (scale * imageSize(photo).width) / placedOn.width);
+  drawTexts(ctx, layersOn(texts, false), placedOn, textScale);
   if (matte) drawSubject(ctx, photo, matte, scale);
+  drawTexts(ctx, layersOn(texts, true), placedOn, textScale);
 }
 
 // Full-resolution export: the same drawing functions at scale 1, so the file
 // is the preview, only sharper.
-/** @param {Picture} photo @param {Picture | null} matte @param {State} state @param {Size} [placedOn] @returns {AnyCanvas} */
-export function renderExport(photo, matte, state, placedOn) {
+/** @param {Picture} photo @param {Picture | null} matte @param {Texts} texts @param {Size} [placedOn] @returns {AnyCanvas} */
+export function renderExport(photo, matte, texts, placedOn) {
   const { width, height } = imageSize(photo);
   const c = makeCanvas(width, height);
-  renderComposite(context2d(c), photo, matte, state, 1, placedOn);
+  renderComposite(context2d(c), photo, matte, texts, 1, placedOn);
   return c;
+}
+
+// Which layer is under a point (image pixels): the index, in `texts`, of the
+// topmost one whose text box (its lines, before stroke and effects) holds the
+// point, or -1. The point is taken into the layer's own frame (undoing its
+// rotation and skew), where the box is an upright rectangle.
+/** @param {readonly State[]} texts @param {{x: number, y: number}} point @param {Size} imageSize @returns {number} */
+export function layerAt(texts, point, imageSize) {
+  const order = [...layersOn(texts, false), ...layersOn(texts, true)].reverse(); // topmost first
+  const hit = order.find((t) => {
+    if (!String(t.text).trim()) return false;
+    const fontPx = (t.fontSize / 100) * imageSize.height;
+    const { spacing, setup } = blockFont(t, fontPx);
+    const { textW, textH } = measureBlock(fontPx, setup, String(t.text).split("\n"), spacing);
+    const a = (-t.rotation * Math.PI) / 180;
+    const dx = point.x - t.x, dy = point.y - t.y;
+    const ry = dx * Math.sin(a) + dy * Math.cos(a);
+    const rx = dx * Math.cos(a) - dy * Math.sin(a) - Math.tan((t.skew * Math.PI) / 180) * ry;
+    const slack = fontPx * 0.1; // a little room around the letters
+    return Math.abs(rx) <= textW / 2 + slack && Math.abs(ry) <= textH / 2 + slack;
+  });
+  return hit ? texts.indexOf(hit) : -1;
 }
 
 /** Encodes either kind of canvas. @param {AnyCanvas} c @param {string} [type] @param {number} [quality] @returns {Promise<Blob>} */
@@ -300,5 +353,5 @@ export function canvasToBlob(c, type = "image/png", quality) {
     c.toBlob((b) => (b ? resolve(b) : reject(new Error(`${type} encoding failed`))), type, quality));
 }
 
-/** @param {Picture} photo @param {Picture | null} matte @param {State} state @returns {Promise<Blob>} */
-export const exportPng = (photo, matte, state) => canvasToBlob(renderExport(photo, matte, state));
+/** @param {Picture} photo @param {Picture | null} matte @param {Texts} texts @returns {Promise<Blob>} */
+export const exportPng = (photo, matte, texts) => canvasToBlob(renderExport(photo, matte, texts));

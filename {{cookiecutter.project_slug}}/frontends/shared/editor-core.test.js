@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { CONTROLS, SECTIONS, TESTIDS, displayValue, inputValue, parseInput } from "./controls.js";
 import {
   DEFAULT_STATE, FONTS, clientDeltaToImage, context2d, createState, drawText, exportPng,
-  fitInto, fitWithin, makeCanvas, renderComposite, renderExport,
+  fitInto, fitWithin, layerAt, makeCanvas, renderComposite, renderExport,
 } from "./editor-core.js";
 import { createEditor, statusFromMessage } from "./editor.js";
 
@@ -132,6 +132,58 @@ describe("drawing", () => {
     const fontPx = (state.fontSize / 100) * H;
     expect(Math.abs((box.x0 + box.x1) / 2 - W / 2)).toBeLessThan(3);
     expect(Math.abs((box.y0 + box.y1) / 2 - H / 2)).toBeLessThan(fontPx * 0.15);
+  });
+});
+
+describe("layers", () => {
+  const green = { ...redText, color: "#00ff00" };
+  const isGreen = (/** @type {number[]} */ [r, gr, b]) => r < 60 && gr > 200 && b < 60;
+  /** Counts of red and green pixels in a rectangle. @param {AnyCanvas} c @param {number} [x0] @param {number} [y0] @param {number} [w] @param {number} [h] */
+  function colours(c, x0 = 0, y0 = 0, w = c.width, h = c.height) {
+    const { data } = context2d(c).getImageData(x0, y0, w, h);
+    let red = 0, grn = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const p = [data[i], data[i + 1], data[i + 2]];
+      if (isRed(p)) red++;
+      if (isGreen(p)) grn++;
+    }
+    return { red, green: grn };
+  }
+  const inSquare = /** @type {const} */ ([SQUARE.x + 4, SQUARE.y + 4, SQUARE.size - 8, SQUARE.size - 8]);
+
+  it("draws later layers over earlier ones", () => {
+    const redOnTop = colours(renderExport(photo, null, [green, redText]));
+    const greenOnTop = colours(renderExport(photo, null, [redText, green]));
+    expect(redOnTop.red).toBeGreaterThan(1000);
+    expect(redOnTop.green).toBeLessThan(redOnTop.red / 20); // only the edges of the one below
+    expect(greenOnTop.green).toBeGreaterThan(1000);
+    expect(greenOnTop.red).toBeLessThan(greenOnTop.green / 20);
+  });
+
+  it("puts a front layer over the subject and a behind one under it", () => {
+    const c = renderExport(photo, matte, [{ ...green, front: true }, redText]); // front first in the list
+    const square = colours(c, ...inSquare);
+    expect(square.red).toBe(0); // behind: covered by the subject
+    expect(square.green).toBeGreaterThan(300); // in front: over it
+    const beside = colours(c, 0, 0, SQUARE.x, H);
+    expect(beside.green).toBeGreaterThan(300); // where they overlap beside the subject, front wins
+    expect(beside.red).toBeLessThan(beside.green / 20);
+    // Without a matte there is no subject to go behind: both show, front on top.
+    expect(colours(renderExport(photo, null, [{ ...redText, front: true }, green]), ...inSquare).red).toBeGreaterThan(300);
+  });
+
+  it("finds the topmost layer under a point, rotated too", () => {
+    const size = { width: W, height: H };
+    const left = { ...redText, text: "AB", x: 100 }, right = { ...green, text: "AB", x: 300 };
+    expect(layerAt([left, right], { x: 100, y: H / 2 }, size)).toBe(0);
+    expect(layerAt([left, right], { x: 300, y: H / 2 }, size)).toBe(1);
+    expect(layerAt([left, right], { x: 200, y: H / 2 }, size)).toBe(-1);
+    expect(layerAt([left, right], { x: 100, y: 10 }, size)).toBe(-1);
+    const both = [{ ...left, x: 200, front: true }, { ...right, x: 200 }];
+    expect(layerAt(both, { x: 200, y: H / 2 }, size)).toBe(0); // the front one is on top
+    const upright = { ...left, x: 200, text: "HELLO HELLO" };
+    expect(layerAt([upright], { x: 200, y: H / 2 - 60 }, size)).toBe(-1);
+    expect(layerAt([{ ...upright, rotation: 90 }], { x: 200, y: H / 2 - 60 }, size)).toBe(0);
   });
 });
 
@@ -314,6 +366,71 @@ describe("createEditor", () => {
     expect(editor.getSnapshot().state.fontFamily).toBe(DEFAULT_STATE.fontFamily);
     expect(editor.getSnapshot().status.kind).toBe("error");
     expect(editor.getSnapshot().status.text).toContain("Anton");
+  });
+
+  it("undoes and redoes every kind of change, a drag or a typed word as one step", async () => {
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    const snap = () => editor.getSnapshot();
+    const look = () => JSON.stringify([snap().photoSize, snap().layers.map(({ id: _, ...l }) => l)]);
+    expect(snap().can.undo).toBe(false);
+    /** @type {string[]} */
+    const steps = [look()];
+    const step = async (/** @type {() => unknown} */ change) => { await change(); steps.push(look()); };
+
+    const photoFile = await pngFile(photo);
+    await step(() => editor.loadFile(photoFile));
+    const first = snap().photo;
+    await step(async () => { for (const t of ["H", "HE", "HEY"]) await editor.set("text", t); }); // typing
+    await step(async () => { for (const v of [20, 25, 30]) await editor.set("fontSize", v); }); // a slider
+    await step(() => { // a drag: one press, many moves
+      expect(editor.pickAt(W / 4, H / 4, W / 2)).toBe(true); // on the text (preview at half size)
+      for (let i = 0; i < 20; i++) editor.moveBy(1, 0, W / 2);
+    });
+    expect(snap().state.x).toBe(W / 2 + 40);
+    await step(() => editor.handleKey({ key: "ArrowDown" }));
+    await step(() => editor.act("addLayer"));
+    await step(() => editor.set("front", true));
+    await step(() => editor.act("duplicateLayer"));
+    await step(() => editor.act("moveLayerDown"));
+    await step(() => editor.handleKey({ key: "Delete" }));
+    const other = canvas(W * 2, H, (ctx) => { ctx.fillStyle = "#222"; ctx.fillRect(0, 0, W * 2, H); });
+    const otherFile = await pngFile(other);
+    await step(() => editor.loadFile(otherFile));
+    expect(snap().photoSize).toEqual({ width: W * 2, height: H });
+
+    for (let i = steps.length - 2; i >= 0; i--) { // every change undone, one by one
+      expect(editor.act("undo")).toBeUndefined();
+      expect(look()).toBe(steps[i]);
+      if (i === 1) expect([snap().photo, snap().matte]).toEqual([first, expect.anything()]); // the first photo, matte and all
+    }
+    expect(snap().can).toMatchObject({ undo: false, redo: true });
+    for (let i = 1; i < steps.length; i++) { // and redone
+      editor.act("redo");
+      expect(look()).toBe(steps[i]);
+    }
+    expect(editor.handleShortcut({ key: "z", ctrlKey: true })).toBe(true);
+    expect(snap().photoSize).toEqual({ width: W, height: H });
+    expect(editor.handleShortcut({ key: "y", ctrlKey: true })).toBe(true);
+    expect(snap().photoSize).toEqual({ width: W * 2, height: H });
+  });
+
+  it("draws every layer in the preview and the export, front ones over the subject", async () => {
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    await editor.loadFile(await pngFile(photo));
+    await editor.set("text", "HELLO HELLO");
+    await editor.set("fontFamily", FONT);
+    editor.act("duplicateLayer");
+    await editor.set("color", "#ff0000");
+    await editor.set("front", true);
+    const layers = { photo: makeCanvas(1, 1), text: makeCanvas(1, 1), subject: makeCanvas(1, 1), front: makeCanvas(1, 1) };
+    editor.renderLayers(layers, { width: W, height: H });
+    expect(inkBox(layers.text).count).toBeGreaterThan(500); // the white one, behind
+    expect(inkBox(layers.front).count).toBeGreaterThan(500); // the red one, in front
+    const png = await editor.exportBlob();
+    const decoded = await loadImage(new Uint8Array(await png.arrayBuffer()));
+    const out = canvas(W, H, (ctx) => ctx.drawImage(/** @type {any} */ (decoded), 0, 0));
+    const reds = Array.from({ length: SQUARE.size - 8 }, (_, i) => pixel(out, SQUARE.x + 4 + i, H / 2 + 3)).filter(isRed);
+    expect(reds.length).toBeGreaterThan(3); // red over the subject
   });
 
   it("says when the backend is unreachable", async () => {

@@ -1,9 +1,11 @@
 // @ts-check
 // The editor's controller: everything a frontend needs besides its markup.
 //
-// It owns the photo, the matte, the text State and the status line, and talks
-// to the backend. A frontend only renders the controls (controls.js), forwards
-// events (set, loadFile, moveBy, handleKey, download) and redraws on change:
+// It owns the photos, their mattes and the status line, talks to the backend,
+// and keeps the document (the text layers) with its undo history (document.js).
+// A frontend only renders the controls (controls.js), forwards events (set,
+// loadFile, pickAt, moveBy, handleKey, the layer actions, download) and redraws
+// on change:
 //
 //   const editor = createEditor({ loadGradio: () => import("@gradio/client") });
 //   editor.subscribe(() => redraw(editor.getSnapshot()));
@@ -13,14 +15,21 @@
 // editor.getSnapshot)`, Svelte a `readable`, and vanilla JS a plain callback.
 
 import {
-  DEFAULT_STATE, canvasToBlob, clientDeltaToImage, context2d, createState, drawPhoto,
-  drawSubject, drawText, fitWithin, fontById, imageSize, loadFont, makeCanvas, renderExport,
+  DEFAULT_STATE, canvasToBlob, clientDeltaToImage, context2d, drawPhoto, drawSubject, drawTexts,
+  fitWithin, fontById, imageSize, layersOn, loadFont, makeCanvas, renderExport,
 } from "./editor-core.js";
+import {
+  LAYER_CHANGES, createDoc, createHistory, historyShortcut, layerActions, layerAtClient, listKeyTarget,
+  moveLayer, nudge, selectLayer, selectedLayer, updateLayer, withPhoto,
+} from "./document.js";
 
 /** @typedef {import("./editor-core.js").State} State */
 /** @typedef {import("./editor-core.js").Picture} Picture */
 /** @typedef {import("./editor-core.js").AnyCanvas} AnyCanvas */
 /** @typedef {import("./editor-core.js").Size} Size */
+/** @typedef {import("./document.js").Doc} Doc */
+/** @typedef {import("./document.js").Layer} Layer */
+/** @typedef {import("./document.js").Action} Action */
 /**
  * The status line. `busy` while waiting for the backend, `done` once the matte
  * is in, `error` for anything the user should read (style.css colours them).
@@ -32,8 +41,11 @@ import {
  * @property {Picture | null} photo  the photo for the screen, EXIF orientation applied; a big
  *                                   JPEG is decoded at a reduced size (see decodeForScreen)
  * @property {Picture | null} matte  its matte (alpha = subject), once the backend answered
- * @property {Size | null} photoSize the size of `photo`, the unit of the text position
- * @property {State} state           the text settings
+ * @property {Size | null} photoSize the size of `photo`, the unit of the text positions
+ * @property {State} state           the selected layer's settings (the controls show them)
+ * @property {readonly Layer[]} layers  every text layer, bottom first
+ * @property {string | null} selected   the selected layer's id; null when there are no layers
+ * @property {Readonly<Record<Action, boolean>>} can  which layer and history actions are possible
  * @property {Status} status
  */
 /**
@@ -60,15 +72,26 @@ import {
  * @property {string} [url]       the Gradio server; default: the page's own directory
  * @property {string} [endpoint]  default "/matte"
  */
-/** The three stacked layer canvases of the preview. @typedef {{photo: AnyCanvas, text: AnyCanvas, subject: AnyCanvas}} Layers */
+/**
+ * The stacked canvases of the preview: the photo, the text layers behind the
+ * subject, the subject, the text layers in front of it (without `front`, they
+ * are drawn on the subject's canvas, over the subject).
+ * @typedef {{photo: AnyCanvas, text: AnyCanvas, subject: AnyCanvas, front?: AnyCanvas}} Layers
+ */
+/** A key press, as the editor reads it. @typedef {{ key: string, shiftKey?: boolean, ctrlKey?: boolean, metaKey?: boolean, target?: EventTarget | null }} Key */
 /**
  * @typedef {object} Editor
  * @property {(listener: () => void) => () => void} subscribe  returns the unsubscribe function
  * @property {() => Snapshot} getSnapshot
- * @property {<K extends keyof State>(key: K, value: State[K]) => Promise<void>} set  change one setting; resolves once applied (web fonts: once loaded, or reverted)
+ * @property {<K extends keyof State>(key: K, value: State[K]) => Promise<void>} set  change one setting of the selected layer; resolves once applied (web fonts: once loaded, or reverted)
  * @property {(file: Blob) => Promise<void>} loadFile  show a photo and fetch its matte
- * @property {(dxCss: number, dyCss: number, displayedWidth: number) => void} moveBy  move the text by a pointer delta
- * @property {(event: { key: string, shiftKey?: boolean }) => boolean} handleKey  arrow keys move the text; true if handled (then preventDefault)
+ * @property {(xCss: number, yCss: number, displayedWidth: number) => boolean} pickAt  a press on the stage at this point (CSS pixels from its top left): selects the text there, if any (true), and starts a new drag
+ * @property {(dxCss: number, dyCss: number, displayedWidth: number) => void} moveBy  move the selected text by a pointer delta
+ * @property {(event: Key) => boolean} handleKey  the stage's keys: arrows move the selected text, Delete removes it; true if handled (then preventDefault)
+ * @property {(event: Key) => boolean} handleShortcut  the page's keys: Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z, Ctrl+Y (see historyShortcut)
+ * @property {(event: Key) => boolean} handleListKey  the layer list's keys: arrows, Home, End select
+ * @property {(id: string) => void} selectLayer
+ * @property {(action: Action) => void} act  add, duplicate, delete or reorder a layer; undo, redo
  * @property {(layers: Layers, cssSize: Size, dpr?: number) => void} renderLayers  size and draw the preview canvases
  * @property {() => Promise<Blob>} exportBlob  the full-resolution PNG
  * @property {(filename?: string) => Promise<void>} download  save it (browser only); errors go to the status
@@ -112,40 +135,76 @@ function errorText(message) {
   return message ? String(message) : "Unknown error";
 }
 
+/**
+ * Connects to the backend. The client is imported lazily: the vanilla page gets
+ * it from a CDN and the bundled frontends get their own chunk, so the editor is
+ * usable at once, and still works (without cut-outs) if the import or the
+ * backend fails. Going through @gradio/client, rather than fetch, is what makes
+ * ZeroGPU Spaces work: it joins Gradio's queue and forwards the Hugging Face
+ * headers that bill GPU time to the visitor, not to the Space.
+ * @param {EditorOptions["loadGradio"]} loadGradio @param {string} [url]
+ */
+async function connect(loadGradio, url) {
+  const gradio = await loadGradio();
+  const base = url ?? (typeof location !== "undefined" ? new URL("./", location.href).href : "");
+  // record_history: false, as the client would otherwise keep every call in localStorage.
+  const client = await gradio.Client.connect(base, { events: ["data", "status"], record_history: false });
+  return { client, handle_file: gradio.handle_file };
+}
+
+const HISTORY_LIMIT = 100; // undo steps kept; the oldest are forgotten
+const MERGE_MS = 1000; // edits of one control this close together are one undo step (typing, a slider)
+
 /** @param {EditorOptions} options @returns {Editor} */
 export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
-  /** @type {Snapshot} */
-  let snapshot = Object.freeze({
-    photo: null, matte: null, photoSize: null,
-    state: { ...DEFAULT_STATE }, status: { kind: "info", text: "Connecting…" },
-  });
+  const history = createHistory(createDoc(), { limit: HISTORY_LIMIT });
+  // The pictures of every photo a Doc in the history names (a Doc holds only the id).
+  /** @type {Map<number, { picture: Picture, inFull: () => Promise<Picture>, matte: Picture | null }>} */
+  const photos = new Map();
+  /** @type {Status} */
+  let status = { kind: "info", text: "Connecting…" };
+  let fonts = 0; // bumps when a web font has loaded: the text layers are redrawn
   /** @type {Set<() => void>} */
   const listeners = new Set();
-  let latestUpload = 0; // bumps on each file: a slower, older decode is dropped
-  let shownPhoto = 0; // the upload whose photo is shown: only its matte is accepted
-  /** @type {(() => Promise<Picture>) | null} */
-  let shownInFull = null; // its full-size picture, for the export (see decodeForScreen)
+  let latestUpload = 0; // bumps on each file: a slower, older decode, or its matte, is dropped
+  let gesture = 0; // bumps on each press on the stage: one drag is one undo step
+  const preview = createPreview();
 
-  /** @param {Partial<Snapshot>} change */
-  function update(change) {
-    snapshot = Object.freeze({ ...snapshot, ...change });
+  /** @returns {Snapshot} */
+  function view() {
+    const doc = history.present, shot = photos.get(doc.photo);
+    return Object.freeze({
+      photo: shot?.picture ?? null, matte: shot?.matte ?? null, photoSize: doc.size,
+      state: selectedLayer(doc) ?? DEFAULT_STATE, layers: doc.layers, selected: doc.selected,
+      can: Object.freeze({ ...layerActions(doc), undo: history.canUndo, redo: history.canRedo }),
+      status,
+    });
+  }
+  let snapshot = view();
+  /** @param {Status} [next] */
+  function publish(next = status) {
+    status = next;
+    // Forget the pictures no Doc in the history names any more.
+    const named = new Set(history.entries().map((d) => d.photo));
+    for (const id of photos.keys()) if (!named.has(id)) photos.delete(id);
+    snapshot = view();
     for (const listener of [...listeners]) listener();
   }
   /** @param {Status["kind"]} kind @param {string} text */
-  const setStatus = (kind, text) => update({ status: { kind, text } });
+  const setStatus = (kind, text) => publish({ kind, text });
 
-  // Connect once, at creation. The client is imported lazily: the vanilla page
-  // gets it from a CDN and the bundled frontends get their own chunk, so the
-  // editor is usable at once, and still works (without cut-outs) if the import
-  // or the backend fails. Going through @gradio/client, rather than fetch, is
-  // what makes ZeroGPU Spaces work: it joins Gradio's queue and forwards the
-  // Hugging Face headers that bill GPU time to the visitor, not to the Space.
-  const connection = loadGradio().then(async (gradio) => {
-    const base = url ?? (typeof location !== "undefined" ? new URL("./", location.href).href : "");
-    // record_history: false, as the client would otherwise keep every call in localStorage.
-    const client = await gradio.Client.connect(base, { events: ["data", "status"], record_history: false });
-    return { client, handle_file: gradio.handle_file };
-  });
+  /**
+   * One change of the document, as an undo step (see History.commit for `group`).
+   * @param {(doc: Doc) => Doc} change @param {string} [group] @param {number} [within]
+   */
+  function edit(change, group, within) {
+    const next = change(history.present);
+    if (next === history.present) return;
+    history.commit(next, group, within);
+    publish();
+  }
+
+  const connection = connect(loadGradio, url); // once, at creation
   connection.then(
     () => { if (!latestUpload) setStatus("info", READY); },
     (err) => setStatus("error", `Could not connect to the backend: ${reason(err)}. You can still add text and download.`),
@@ -153,22 +212,23 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
 
   /** @type {Editor["set"]} */
   async function set(key, value) {
-    const before = snapshot.state;
-    update({ state: { ...before, [key]: value } });
+    const before = selectedLayer(history.present);
+    if (!before) return;
+    const id = before.id;
+    edit((doc) => updateLayer(doc, id, { [key]: value }), `set:${key}:${id}`, MERGE_MS);
     if (key !== "fontFamily" && key !== "fontWeight") return;
     // Web fonts download on first use. Until then the canvas draws the
-    // fallback; once loaded, a new snapshot makes the frontend redraw.
-    const { fontFamily, fontWeight } = snapshot.state;
+    // fallback; once loaded, the text layers are redrawn.
+    const { fontFamily, fontWeight } = /** @type {Layer} */ (selectedLayer(history.present));
     try {
       await loadFont(fontFamily, fontWeight);
-      update({ state: { ...snapshot.state } }); // a new state object: the text layer is redrawn
+      fonts++;
+      publish();
     } catch {
-      const now = snapshot.state;
-      if (now.fontFamily !== fontFamily || now.fontWeight !== fontWeight) return; // changed again meanwhile
-      update({
-        state: { ...now, fontFamily: before.fontFamily, fontWeight: before.fontWeight },
-        status: { kind: "error", text: `Could not load the font "${fontById(fontFamily).label}"; keeping the previous font.` },
-      });
+      const now = history.present.layers.find((l) => l.id === id);
+      if (!now || now.fontFamily !== fontFamily || now.fontWeight !== fontWeight) return; // changed again meanwhile
+      history.replace(updateLayer(history.present, id, { fontFamily: before.fontFamily, fontWeight: before.fontWeight }));
+      setStatus("error", `Could not load the font "${fontById(fontFamily).label}"; keeping the previous font.`);
     }
   }
 
@@ -190,128 +250,188 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     const input = modelInput(file, photo);
     await input.catch(() => {}); // a failure is reported below, where it is awaited
     if (id !== latestUpload) return;
-    shownPhoto = id;
-    shownInFull = inFull;
     /** @type {Promise<AsyncIterable<GradioMessage> | null>} */
     const job = input.then(async (blob) => {
       const { client, handle_file } = await connection;
-      if (id !== shownPhoto) return null; // a newer photo came while connecting: send nothing
+      if (id !== latestUpload) return null; // a newer photo came while connecting: send nothing
       return client.submit(endpoint, { image_path: handle_file(blob) });
     });
     job.catch(() => {});
-    const size = imageSize(photo);
-    // Keep the text settings, centre the text on the new photo.
-    const { x, y } = createState(size);
-    update({
-      photo, matte: null, photoSize: size, state: { ...snapshot.state, x, y },
-      status: { kind: "busy", text: "Uploading…" },
-    });
+    // A new photo is one undo step; the layers keep their place on the picture.
+    photos.set(id, { picture: photo, inFull, matte: null });
+    status = { kind: "busy", text: "Uploading…" };
+    edit((doc) => withPhoto(doc, id, imageSize(photo)));
+    const shown = () => id === latestUpload && history.present.photo === id;
     try {
       const messages = await job;
-      if (!messages || id !== shownPhoto) return;
-      /** @type {unknown} */
-      let result = null;
-      for await (const msg of messages) {
-        if (id !== shownPhoto) return; // a newer photo replaced this one
-        if (msg.type === "data") {
-          result = Array.isArray(msg.data) ? msg.data[0] : null;
-          break;
-        }
-        if (msg.type !== "status") continue;
-        const status = statusFromMessage(msg);
-        if (status) update({ status });
-        if (status?.kind === "error") return;
-      }
-      const matteUrl = result && typeof result === "object" && "url" in result ? String(result.url) : "";
-      if (!matteUrl) throw new Error("The backend returned no matte");
-      const response = await fetch(matteUrl);
-      if (!response.ok) throw new Error(`HTTP ${response.status} fetching the matte`);
-      const matte = await createImageBitmap(await response.blob());
-      if (id !== shownPhoto) return;
-      update({ matte, status: { kind: "done", text: "Done. Drag the text to place it, then download." } });
+      if (!messages || id !== latestUpload) return;
+      const matte = await receiveMatte(messages, (next) => { if (shown()) publish(next); }, () => id !== latestUpload);
+      const shot = photos.get(id);
+      if (!matte || !shot) return;
+      shot.matte = matte; // also when an undo went back to an earlier photo: a redo shows it
+      publish(shown() ? { kind: "done", text: "Done. Drag the text to place it, then download." } : status);
     } catch (err) {
-      if (id === shownPhoto) update({ status: matteError(err) });
+      if (shown()) publish(matteError(err));
     }
+  }
+
+  /** @type {Editor["pickAt"]} */
+  function pickAt(xCss, yCss, displayedWidth) {
+    gesture++;
+    const id = layerAtClient(history.present, xCss, yCss, displayedWidth);
+    if (id) selectLayerById(id);
+    return id !== null; // a miss keeps the selection: dragging anywhere moves the selected text
   }
 
   /** @type {Editor["moveBy"]} */
   function moveBy(dxCss, dyCss, displayedWidth) {
-    const { photoSize, state } = snapshot;
-    if (!photoSize || !displayedWidth) return;
-    const d = clientDeltaToImage(dxCss, dyCss, displayedWidth, photoSize.width);
-    update({ state: { ...state, x: state.x + d.dx, y: state.y + d.dy } });
+    const { size, selected } = history.present;
+    if (!size || !displayedWidth || !selected) return;
+    const d = clientDeltaToImage(dxCss, dyCss, displayedWidth, size.width);
+    edit((doc) => moveLayer(doc, selected, d.dx, d.dy), `drag:${gesture}`);
   }
 
-  /** @type {Record<string, [number, number]>} */
-  const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
   /** @type {Editor["handleKey"]} */
   function handleKey({ key, shiftKey }) {
-    const { photoSize, state } = snapshot;
-    const dir = ARROWS[key];
-    if (!photoSize || !dir) return false;
-    const step = (shiftKey ? 0.05 : 0.01) * photoSize.width; // 1% (or 5%) of the photo per press
-    update({ state: { ...state, x: state.x + dir[0] * step, y: state.y + dir[1] * step } });
+    const { selected } = history.present;
+    if (selected && (key === "Delete" || key === "Backspace")) return act("deleteLayer"), true;
+    const d = nudge(history.present, key, shiftKey);
+    if (!selected || !d) return false;
+    edit((doc) => moveLayer(doc, selected, d.dx, d.dy), `nudge:${selected}`, MERGE_MS);
     return true;
   }
 
-  // The preview is three stacked canvases: photo, text, subject. Each is redrawn
-  // only when what it shows, or the canvas size, changes: editing the text
-  // redraws only the middle one, a status message none.
-  /** @type {WeakMap<AnyCanvas, { picture: Picture | null, extra: unknown }>} */
-  const drawn = new WeakMap();
-  /** @type {Editor["renderLayers"]} */
-  function renderLayers(layers, cssSize, dpr = 1) {
-    const { photo, matte, state, photoSize } = snapshot;
-    const width = Math.max(1, Math.round(cssSize.width * dpr)); // backing store = CSS size x DPR: sharp on HiDPI
-    const height = Math.max(1, Math.round(cssSize.height * dpr));
-    const scale = photoSize ? width / photoSize.width : 1; // canvas pixels per image pixel
-    /** @param {AnyCanvas} canvas @param {unknown} extra @param {(ctx: import("./editor-core.js").Ctx2D) => void} draw */
-    const layer = (canvas, extra, draw) => {
-      const resized = canvas.width !== width || canvas.height !== height;
-      const last = drawn.get(canvas);
-      if (!resized && last && last.picture === photo && last.extra === extra) return;
-      if (resized) { canvas.width = width; canvas.height = height; } // also clears it
-      const ctx = context2d(canvas);
-      ctx.clearRect(0, 0, width, height);
-      if (photo) draw(ctx);
-      drawn.set(canvas, { picture: photo, extra });
-    };
-    layer(layers.photo, null, (ctx) => drawPhoto(ctx, /** @type {Picture} */ (photo), scale));
-    layer(layers.text, state, (ctx) => drawText(ctx, state, /** @type {Size} */ (photoSize), scale));
-    // The matte is smaller than the photo (long side <= 1024) with the same
-    // aspect ratio, so drawSubject stretches it over the photo at any scale.
-    layer(layers.subject, matte, (ctx) => { if (matte) drawSubject(ctx, /** @type {Picture} */ (photo), matte, scale); });
+  /** Selecting is not an undo step: it changes what the controls edit, not the picture. @param {string} id */
+  function selectLayerById(id) {
+    const next = selectLayer(history.present, id);
+    if (next === history.present) return;
+    history.replace(next);
+    history.seal();
+    publish();
+  }
+
+  /** @type {Editor["act"]} */
+  function act(action) {
+    if (action === "undo" || action === "redo") {
+      if (history[action]()) publish();
+    } else {
+      edit(LAYER_CHANGES[action]);
+    }
   }
 
   /** @type {Editor["exportBlob"]} */
   async function exportBlob() {
-    const { photoSize, matte, state } = snapshot;
-    if (!shownInFull || !photoSize) throw new Error("No photo yet");
+    const { photo, size, layers } = history.present, shot = photos.get(photo);
+    if (!shot || !size) throw new Error("No photo yet");
     // The text was placed on the screen's photo, which may be a reduced decode.
-    return canvasToBlob(renderExport(await shownInFull(), matte, state, photoSize), "image/png");
+    return canvasToBlob(renderExport(await shot.inFull(), shot.matte, layers, size), "image/png");
   }
 
   /** @type {Editor["download"]} */
   async function download(filename = "text-behind-image.png") {
     try {
-      const href = URL.createObjectURL(await exportBlob());
-      const a = Object.assign(document.createElement("a"), { href, download: filename });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(href), 10_000);
+      saveBlob(await exportBlob(), filename);
     } catch (err) {
       setStatus("error", `Export failed: ${reason(err)}.`);
     }
   }
 
+  /** @param {Action | null} action */
+  const run = (action) => (action ? (act(action), true) : false);
   return {
     subscribe(listener) {
       listeners.add(listener);
       return () => { listeners.delete(listener); };
     },
     getSnapshot: () => snapshot,
-    set, loadFile, moveBy, handleKey, renderLayers, exportBlob, download,
+    set, loadFile, pickAt, moveBy, handleKey, act, exportBlob, download,
+    selectLayer: selectLayerById,
+    handleShortcut: (event) => run(historyShortcut(event)),
+    handleListKey: ({ key }) => {
+      const id = listKeyTarget(history.present, key);
+      if (id) selectLayerById(id);
+      return id !== null;
+    },
+    renderLayers: (layers, cssSize, dpr) => preview(layers, snapshot, fonts, cssSize, dpr),
+  };
+}
+
+/**
+ * Reads the answer of a /matte job: passes its status messages on, then fetches
+ * and decodes the matte. Null when `stale()` turns true (a newer photo replaced
+ * this one) or the backend reported an error; throws when the matte is missing.
+ * @param {AsyncIterable<GradioMessage>} messages @param {(status: Status) => void} onStatus
+ * @param {() => boolean} stale @returns {Promise<Picture | null>}
+ */
+async function receiveMatte(messages, onStatus, stale) {
+  /** @type {unknown} */
+  let result = null;
+  for await (const msg of messages) {
+    if (stale()) return null; // a newer photo replaced this one
+    if (msg.type === "data") {
+      result = Array.isArray(msg.data) ? msg.data[0] : null;
+      break;
+    }
+    if (msg.type !== "status") continue;
+    const next = statusFromMessage(msg);
+    if (next) onStatus(next);
+    if (next?.kind === "error") return null;
+  }
+  const matteUrl = result && typeof result === "object" && "url" in result ? String(result.url) : "";
+  if (!matteUrl) throw new Error("The backend returned no matte");
+  const response = await fetch(matteUrl);
+  if (!response.ok) throw new Error(`HTTP ${response.status} fetching the matte`);
+  const matte = await createImageBitmap(await response.blob());
+  return stale() ? null : matte;
+}
+
+/** Saves a file through a temporary link (browser only). @param {Blob} blob @param {string} filename */
+function saveBlob(blob, filename) {
+  const href = URL.createObjectURL(blob);
+  const a = Object.assign(document.createElement("a"), { href, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
+/**
+ * The preview's painter: four stacked canvases (photo, the texts behind the
+ * subject, the subject, the texts in front), each redrawn only when what it
+ * shows, or the canvas size, changes: editing a text redraws only the text
+ * canvases, a status message none.
+ */
+function createPreview() {
+  /** @type {WeakMap<AnyCanvas, unknown[]>} */
+  const drawn = new WeakMap();
+  /** @param {Layers} canvases @param {Snapshot} snapshot @param {number} fonts @param {Size} cssSize @param {number} [dpr] */
+  return (canvases, { photo, matte, layers, photoSize }, fonts, cssSize, dpr = 1) => {
+    const width = Math.max(1, Math.round(cssSize.width * dpr)); // backing store = CSS size x DPR: sharp on HiDPI
+    const height = Math.max(1, Math.round(cssSize.height * dpr));
+    const scale = photoSize ? width / photoSize.width : 1; // canvas pixels per image pixel
+    /** @param {AnyCanvas} canvas @param {unknown[]} key what it shows @param {(ctx: import("./editor-core.js").Ctx2D) => void} draw */
+    const paint = (canvas, key, draw) => {
+      const resized = canvas.width !== width || canvas.height !== height;
+      const last = drawn.get(canvas);
+      if (!resized && last && key.every((v, i) => v === last[i])) return;
+      if (resized) { canvas.width = width; canvas.height = height; } // also clears it
+      const ctx = context2d(canvas);
+      ctx.clearRect(0, 0, width, height);
+      if (photo && photoSize) draw(ctx);
+      drawn.set(canvas, key);
+    };
+    const pic = /** @type {Picture} */ (photo), size = /** @type {Size} */ (photoSize);
+    paint(canvases.photo, [photo], (ctx) => drawPhoto(ctx, pic, scale));
+    paint(canvases.text, [photo, layers, fonts], (ctx) => drawTexts(ctx, layersOn(layers, false), size, scale));
+    // The matte is smaller than the photo (long side <= 1024) with the same
+    // aspect ratio, so drawSubject stretches it over the photo at any scale.
+    const front = (/** @type {import("./editor-core.js").Ctx2D} */ ctx) => drawTexts(ctx, layersOn(layers, true), size, scale);
+    const { front: frontCanvas } = canvases;
+    paint(canvases.subject, frontCanvas ? [photo, matte] : [photo, matte, layers, fonts], (ctx) => {
+      if (matte) drawSubject(ctx, pic, matte, scale);
+      if (!frontCanvas) front(ctx);
+    });
+    if (frontCanvas) paint(frontCanvas, [photo, layers, fonts], front);
   };
 }
 

@@ -2,7 +2,9 @@
 // The vanilla frontend: DOM bindings only. The controls come from controls.js,
 // the state, backend calls and drawing from editor.js / editor-core.js (shared
 // with the React and Svelte frontends). Plain ES modules: no build step.
-import { SECTIONS, controlId, displayValue, inputValue, parseInput } from "./controls.js";
+import {
+  ACTIONS, SECTIONS, actionTitle, controlId, displayValue, inputValue, layerItemId, layerItems, parseInput,
+} from "./controls.js";
 import { fitInto } from "./editor-core.js";
 import { createEditor } from "./editor.js";
 
@@ -16,9 +18,11 @@ const $ = (id) => /** @type {T} */ (document.getElementById(id));
 /** @type {HTMLFormElement} */ const form = $("controls");
 /** @type {HTMLInputElement} */ const upload = $("upload");
 /** @type {HTMLButtonElement} */ const exportButton = $("export");
+/** @type {HTMLFieldSetElement} */ const settings = $("layer-settings");
 const statusLine = $("status"), stage = $("stage"), wrap = $("stage-wrap"), placeholder = $("placeholder");
+const list = $("layer-list");
 /** @type {import("./editor.js").Layers & { subject: HTMLCanvasElement}} */
-const layers = { photo: $("background"), text: $("text-layer"), subject: $("foreground") };
+const layers = { photo: $("background"), text: $("text-layer"), subject: $("foreground"), front: $("front-layer") };
 
 // ---- Build the controls from their description (createElement + textContent:
 // nothing here is ever parsed as HTML).
@@ -85,8 +89,35 @@ const sections = SECTIONS.map((section) => {
   details.append(summary, ...section.controls.map(createField));
   return details;
 });
-exportButton.before(...sections);
+settings.append(...sections);
 form.addEventListener("submit", (e) => e.preventDefault());
+
+// The layer and history buttons, and the layer list (a listbox: the arrow keys
+// pick a layer, a click too).
+const buttons = ACTIONS.map((action) => {
+  const button = Object.assign(document.createElement("button"), { type: "button", textContent: action.label, title: actionTitle(action) });
+  button.dataset.testid = action.testid;
+  button.addEventListener("click", () => editor.act(action.id));
+  return { action, button };
+});
+$("layer-actions").append(...buttons.map((b) => b.button));
+list.addEventListener("keydown", (e) => { if (editor.handleListKey(e)) e.preventDefault(); });
+/** @type {unknown[]} */
+let listed = [];
+/** @param {import("./editor.js").Snapshot} snapshot */
+function renderList({ layers: texts, selected }) {
+  if (listed[0] === texts && listed[1] === selected) return; // rebuilt only when it changes
+  listed = [texts, selected];
+  list.replaceChildren(...layerItems(texts).map(({ id, label }) => {
+    const item = Object.assign(document.createElement("li"), { id: layerItemId(id), role: "option", textContent: label });
+    item.dataset.testid = "layer-item";
+    item.setAttribute("aria-selected", String(id === selected));
+    item.addEventListener("click", () => editor.selectLayer(id));
+    return item;
+  }));
+  if (selected) list.setAttribute("aria-activedescendant", layerItemId(selected));
+  else list.removeAttribute("aria-activedescendant");
+}
 
 // ---- Redraw on every change, at most once per frame.
 
@@ -97,7 +128,8 @@ editor.subscribe(() => {
 });
 
 function render() {
-  const { photo, photoSize, matte, state, status } = editor.getSnapshot();
+  const snapshot = editor.getSnapshot();
+  const { photo, photoSize, matte, state, status, can } = snapshot;
   statusLine.textContent = status.text; // textContent: messages never become HTML
   statusLine.dataset.kind = status.kind;
   for (const { control, input, output } of fields) {
@@ -106,6 +138,9 @@ function render() {
     else if (input.value !== value) input.value = String(value);
     if (output) output.textContent = displayValue(control, state);
   }
+  for (const { action, button } of buttons) button.disabled = !can[action.id];
+  renderList(snapshot);
+  settings.disabled = !snapshot.selected; // no layers left: nothing to edit
   exportButton.disabled = !photo;
   placeholder.hidden = Boolean(photo);
   stage.classList.toggle("ready", Boolean(photo));
@@ -120,7 +155,7 @@ function render() {
 render();
 new ResizeObserver(render).observe(wrap);
 
-// ---- Upload (file picker or drop), drag / arrow keys, export.
+// ---- Upload (file picker or drop), select / drag / arrow keys / Delete, undo, export.
 
 upload.addEventListener("change", () => { if (upload.files?.[0]) editor.loadFile(upload.files[0]); });
 wrap.addEventListener("dragover", (e) => e.preventDefault());
@@ -133,6 +168,8 @@ wrap.addEventListener("drop", (e) => {
 /** @type {{id: number, x: number, y: number} | null} */
 let drag = null;
 stage.addEventListener("pointerdown", (e) => {
+  const box = stage.getBoundingClientRect();
+  editor.pickAt(e.clientX - box.left, e.clientY - box.top, stage.clientWidth); // select the text there
   stage.setPointerCapture(e.pointerId);
   drag = { id: e.pointerId, x: e.clientX, y: e.clientY };
 });
@@ -146,5 +183,7 @@ const endDrag = (e) => { if (drag?.id === e.pointerId) drag = null; };
 stage.addEventListener("pointerup", endDrag);
 stage.addEventListener("pointercancel", endDrag);
 stage.addEventListener("keydown", (e) => { if (editor.handleKey(e)) e.preventDefault(); });
+// Undo and redo from anywhere on the page (but not inside the text box: see historyShortcut).
+window.addEventListener("keydown", (e) => { if (editor.handleShortcut(e)) e.preventDefault(); });
 
 exportButton.addEventListener("click", () => editor.download());

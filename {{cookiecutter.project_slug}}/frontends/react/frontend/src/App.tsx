@@ -1,9 +1,10 @@
 // The React frontend: markup and event wiring only. The state, the backend
 // calls and the drawing live in the shared editor (lib/), which the vanilla
 // and Svelte frontends use too.
-import { useSyncExternalStore } from "react";
+import { useEffect, useSyncExternalStore } from "react";
 import { createEditor } from "./lib/editor.js";
 import { Controls } from "./Controls.tsx";
+import { Layers } from "./Layers.tsx";
 import { Stage } from "./Stage.tsx";
 
 // One editor for the page, created at module scope rather than in a component:
@@ -21,6 +22,13 @@ export default function App() {
   // and React re-renders with it.
   const snapshot = useSyncExternalStore(editor.subscribe, editor.getSnapshot);
   const { photo, state, status } = snapshot;
+
+  // Undo and redo from anywhere on the page (but not inside the text box: see historyShortcut).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => { if (editor.handleShortcut(e)) e.preventDefault(); };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   return (
     <>
@@ -40,7 +48,11 @@ export default function App() {
               onChange={(e) => { const file = e.currentTarget.files?.[0]; if (file) editor.loadFile(file); }}
             />
           </label>
-          <Controls state={state} onSet={editor.set} />
+          <Layers editor={editor} snapshot={snapshot} />
+          <fieldset id="layer-settings" className="layer-settings" disabled={!snapshot.selected}>
+            <legend className="sr-only">The selected layer</legend>
+            <Controls state={state} onSet={editor.set} />
+          </fieldset>
           <button id="export" type="button" className="primary" data-testid="export" disabled={!photo} onClick={() => editor.download()}>
             Download PNG
           </button>

@@ -1,5 +1,6 @@
-// The preview: three stacked canvases (photo, text, cut-out subject) that the
-// shared editor draws into, plus dragging, arrow keys and dropping a file.
+// The preview: four stacked canvases (photo, texts behind, cut-out subject, texts
+// in front) that the shared editor draws into, plus clicking a text to select it,
+// dragging, arrow keys, Delete and dropping a file.
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { PointerEvent, RefObject } from "react";
 import { fitInto } from "./lib/editor-core.js";
@@ -14,6 +15,7 @@ export function Stage({ editor, snapshot }: Props) {
   const photoRef = useRef<HTMLCanvasElement>(null);
   const textRef = useRef<HTMLCanvasElement>(null);
   const subjectRef = useRef<HTMLCanvasElement>(null);
+  const frontRef = useRef<HTMLCanvasElement>(null);
   const room = useRoom(wrapRef);
 
   // The stage's CSS size: the photo fitted into the room available.
@@ -25,8 +27,8 @@ export function Stage({ editor, snapshot }: Props) {
   // same frame as the resize, no flash). Keyed on the whole snapshot, since a
   // font that finished loading gives a new snapshot with the same state.
   useLayoutEffect(() => {
-    if (!css || !photoRef.current || !textRef.current || !subjectRef.current) return;
-    const layers = { photo: photoRef.current, text: textRef.current, subject: subjectRef.current };
+    if (!css || !photoRef.current || !textRef.current || !subjectRef.current || !frontRef.current) return;
+    const layers = { photo: photoRef.current, text: textRef.current, subject: subjectRef.current, front: frontRef.current };
     editor.renderLayers(layers, css, dpr);
   }, [editor, snapshot, css?.width, css?.height, dpr]);
 
@@ -34,6 +36,8 @@ export function Stage({ editor, snapshot }: Props) {
   // A ref, not state: the last position is bookkeeping, never rendered.
   const drag = useRef<{ id: number; x: number; y: number } | null>(null);
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    editor.pickAt(e.clientX - box.left, e.clientY - box.top, e.currentTarget.clientWidth); // select the text there
     e.currentTarget.setPointerCapture(e.pointerId);
     drag.current = { id: e.pointerId, x: e.clientX, y: e.clientY };
   };
@@ -59,7 +63,7 @@ export function Stage({ editor, snapshot }: Props) {
     >
       <div
         id="stage" className={photo ? "stage ready" : "stage"} data-testid="stage" tabIndex={0}
-        aria-label="Preview. Drag, or use the arrow keys, to move the text."
+        aria-label="Preview. Click a text to select it; drag it, or use the arrow keys, to move it; Delete removes it."
         style={css ? { width: `${css.width}px`, height: `${css.height}px` } : undefined}
         onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={endDrag} onPointerCancel={endDrag}
         onKeyDown={(e) => { if (editor.handleKey(e)) e.preventDefault(); }}
@@ -67,6 +71,7 @@ export function Stage({ editor, snapshot }: Props) {
         <canvas ref={photoRef} id="background" data-testid="background" />
         <canvas ref={textRef} id="text-layer" data-testid="text-layer" />
         <canvas ref={subjectRef} id="foreground" data-testid="foreground" hidden={!matte} />
+        <canvas ref={frontRef} id="front-layer" data-testid="front-layer" />
       </div>
       <p id="placeholder" className="placeholder" hidden={Boolean(photo)}>Upload a photo (or drop it here) to start.</p>
     </section>
