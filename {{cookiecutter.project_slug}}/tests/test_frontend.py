@@ -62,9 +62,11 @@ def browser():
         browser.close()
 
 
-def open_editor(browser, url, init_script=None):
-    """A page with the editor loaded and connected; no request leaves this machine."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+def open_editor(browser, url, init_script=None, **options):
+    """A page with the editor loaded and connected; no request leaves this machine.
+    `options` go to new_page (a phone's viewport, touch); a desktop window by default."""
+    options = {"viewport": {"width": 1280, "height": 800}, **options}
+    page = browser.new_page(accept_downloads=True, **options)
     if init_script:
         page.add_init_script(init_script)
     errors = []
@@ -304,6 +306,80 @@ def test_undo_and_redo_a_drag_and_a_delete(page):
     page.keyboard.press("Control+Shift+z")
     wait_for_layers(page, 0)
     assert page.errors == []
+
+
+def test_a_phone_shows_the_stage_then_the_controls_and_a_touch_drag_moves_the_text(
+    browser, server_url, tmp_path
+):
+    page = open_editor(
+        browser, server_url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        upload(page, photo_bytes(box=(1050, 600, 1150, 750)))  # subject in a corner
+        wait_for_subject(page)
+        style_text(page, "H")
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=tmp_path / "390x844.png", full_page=True)  # for a person to look at
+        stage = page.get_by_test_id("stage").bounding_box()
+        controls = page.locator("#controls").bounding_box()
+        for box in (stage, controls):
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box  # within the width
+        assert stage["y"] >= 0 and stage["y"] + stage["height"] <= 844  # whole, on the first screen
+        assert controls["y"] >= stage["y"] + stage["height"]  # the controls below the stage
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+        before = np.argwhere(is_red(export(page))).mean(axis=0)
+        page.evaluate("window.scrollTo(0, 0)")
+        stage = page.get_by_test_id("stage").bounding_box()
+        x, y = stage["x"] + stage["width"] / 2, stage["y"] + stage["height"] / 2
+        # A finger on the text, dragged left and down: touch events, which Chromium turns
+        # into pointer events; with `touch-action: none` the page does not scroll instead.
+        cdp = page.context.new_cdp_session(page)
+        for i in range(6):  # 60 CSS px left and 30 down, in 5 moves
+            points = [{"x": x - 12 * i, "y": y + 6 * i}]
+            kind = "touchMove" if i else "touchStart"
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        assert page.evaluate("window.scrollY") == 0
+        after = np.argwhere(is_red(export(page))).mean(axis=0)
+        scale = 1200 / stage["width"]  # CSS pixels -> photo pixels
+        assert after[1] - before[1] == pytest.approx(-60 * scale, abs=8)
+        assert after[0] - before[0] == pytest.approx(30 * scale, abs=8)
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+AXE = NODE_DIR / "node_modules/axe-core/axe.min.js"
+
+
+def serious_axe_violations(page) -> list[str]:
+    """What axe-core (npm, injected from node_modules) finds at the serious or critical level."""
+    require(AXE.is_file(), f"run `npm ci` in {NODE_DIR}")
+    if not page.evaluate("'axe' in window"):
+        page.add_script_tag(path=AXE)
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['impact']} {v['id']} ({v['help']}) at {n['target']}: {n['failureSummary']}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+        for n in v["nodes"]
+    ]
+
+
+def test_axe_finds_nothing_serious_and_the_layers_work_from_the_keyboard(page):
+    assert serious_axe_violations(page) == []  # the empty editor
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    page.get_by_test_id("add-layer").focus()
+    page.keyboard.press("Enter")  # a button, from the keyboard
+    items = wait_for_layers(page, 2)  # the new layer, on top and selected
+    page.get_by_test_id("layer-list").focus()
+    page.keyboard.press("ArrowDown")  # the listbox picks the layer below
+    page.wait_for_function(  # redrawn on the next frame
+        "document.querySelectorAll('[data-testid=layer-item]')[1].ariaSelected === 'true'"
+    )
+    assert items.nth(0).get_attribute("aria-selected") == "false"
+    assert serious_axe_violations(page) == []  # a photo and two layers
 
 
 def test_a_png_named_like_a_jpeg_still_loads(page):

@@ -62,7 +62,7 @@ export function Stage({ editor, snapshot }: Props) {
       }}
     >
       <div
-        id="stage" className={photo ? "stage ready" : "stage"} data-testid="stage" tabIndex={0}
+        id="stage" className={photo ? "stage ready" : "stage"} data-testid="stage" role="application" tabIndex={0}
         aria-label="Preview. Click a text to select it; drag it, or use the arrow keys, to move it; Delete removes it."
         style={css ? { width: `${css.width}px`, height: `${css.height}px` } : undefined}
         onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={endDrag} onPointerCancel={endDrag}
