@@ -162,8 +162,8 @@ export const DEFAULT_ADJUST = { brightness: 100, contrast: 100, saturation: 100,
 /**
  * The canvas filters for these adjustments on a picture whose long side is
  * `longSide` output pixels: `colour` without the blur, `all` with it; null when
- * nothing changes. (A browser without canvas `filter`, such as Safari before
- * 18, ignores them: the photo is then drawn unadjusted, preview and export alike.)
+ * nothing changes. (A browser without canvas `filter` support ignores them:
+ * the photo is then drawn unadjusted, preview and export alike.)
  * @param {Adjust | undefined} adjust @param {number} longSide @returns {{ colour: string, all: string, blur: boolean } | null}
  */
 export function photoFilters(adjust, longSide) {
