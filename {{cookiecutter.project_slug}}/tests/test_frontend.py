@@ -496,3 +496,73 @@ def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser):
         page.close()
         server.terminate()
         server.wait(timeout=30)
+
+
+# ---- Export formats and photo adjustments
+
+# Counts the workers the page starts: the export runs in one (export-worker.js).
+WORKER_SPY = """
+window.workers = 0;
+window.Worker = class extends window.Worker {
+  constructor(...args) { super(...args); window.workers++; }
+};
+"""
+PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
+
+
+def export_file(page) -> tuple[str, Image.Image]:
+    """Clicks export: the file's suggested name and the decoded image."""
+    with page.expect_download() as download:
+        page.get_by_test_id("export").click()
+    return download.value.suggested_filename, Image.open(download.value.path())
+
+
+@pytest.mark.parametrize("fmt", ["png", "jpeg", "webp"])
+def test_each_export_format_decodes_at_the_photos_size(browser, server_url, fmt):
+    page = open_editor(browser, server_url, init_script=WORKER_SPY)
+    try:
+        upload(page, photo_bytes())
+        wait_for_subject(page)
+        style_text(page)
+        page.get_by_test_id("export-format").select_option(fmt)
+        name, image = export_file(page)
+        assert image.format == PIL_FORMATS[fmt] and image.size == (1200, 800)
+        assert name == f"text-behind-image.{'jpg' if fmt == 'jpeg' else fmt}"
+        assert is_red(np.asarray(image.convert("RGB")).astype(int))[:, :600].sum() > 2000
+        page.wait_for_function(
+            f"document.querySelector('[data-testid=status]').textContent === 'Saved {name}.'"
+        )
+        assert page.evaluate("window.workers") == 1  # encoded off the main thread
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_export_at_a_chosen_long_side(page):
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    page.get_by_test_id("export-format").select_option("jpeg")
+    page.get_by_test_id("export-quality").fill("80")
+    page.get_by_test_id("export-size").select_option("720")
+    name, image = export_file(page)
+    assert (name, image.format, image.size) == ("text-behind-image.jpg", "JPEG", (720, 480))
+
+
+def test_adjustments_change_the_background_but_not_the_subject(page):
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    page.get_by_test_id("text-input").fill("")  # no text: only the photo and the subject
+    before = np.asarray(export_file(page)[1].convert("RGB")).astype(int)
+    page.get_by_text("Photo adjustments").click()  # a closed section at first
+    page.get_by_test_id("brightness").fill("200")
+    page.get_by_test_id("greyscale").fill("100")
+    after = np.asarray(export_file(page)[1].convert("RGB")).astype(int)
+    background, subject = (slice(50, 150), slice(50, 550)), (slice(205, 595), slice(605, 995))
+    assert (np.abs(before[background] - DARK) <= 3).all()
+    r, g, b = (after[background][..., i] for i in range(3))
+    assert (np.abs(r - b) <= 3).all() and (np.abs(r - g) <= 3).all()  # grey
+    assert r.mean() > 55  # and brighter
+    assert np.abs(after[subject] - before[subject]).max() <= 1  # the subject as shot
+    page.get_by_test_id("undo").click()  # the two sliders, undone one by one
+    page.get_by_test_id("undo").click()
+    assert (np.abs(np.asarray(export_file(page)[1].convert("RGB")).astype(int) - before) <= 1).all()

@@ -5,19 +5,26 @@
 // and the docs rely on those). To add a control: add a key to State and
 // DEFAULT_STATE in editor-core.js, then one entry here; no frontend changes.
 // The controls edit the selected text layer; the layer list and its buttons
-// (ACTIONS) are described here too.
+// (ACTIONS) are described here too. The photo's adjustments (PHOTO_SECTION)
+// and the export's settings (EXPORT_SECTION) are controls of the same shape,
+// bound to the document's Adjust and the editor's ExportOptions instead.
 
-import { DEFAULT_STATE, FONTS } from "./editor-core.js";
+import { DEFAULT_ADJUST, DEFAULT_STATE, FONTS } from "./editor-core.js";
+import { DEFAULT_EXPORT, EXPORT_FORMATS } from "./export.js";
 
 /** @typedef {import("./editor-core.js").State} State */
+/** @typedef {import("./editor-core.js").Adjust} Adjust */
+/** @typedef {import("./export.js").ExportOptions} ExportOptions */
 /** @typedef {import("./document.js").Layer} Layer */
 /** @typedef {import("./document.js").Action} Action */
 /** @typedef {"range" | "color" | "select" | "checkbox" | "textarea"} ControlType */
 /** @typedef {{value: string, label: string}} ControlOption */
 /**
- * One control, bound to one State key.
+ * One control, bound to one State key (or, for `Control<Adjust>` and
+ * `Control<ExportOptions>`, one key of those).
+ * @template {object} [V=State]
  * @typedef {object} Control
- * @property {keyof State} key      the State key it edits
+ * @property {keyof V & string} key  the State key it edits
  * @property {string} label         visible label
  * @property {ControlType} type     which input to render
  * @property {string} testid        its data-testid
@@ -30,7 +37,8 @@ import { DEFAULT_STATE, FONTS } from "./editor-core.js";
  */
 /**
  * A titled group of controls (a <details> in the vanilla frontend).
- * @typedef {{id: string, title: string, open: boolean, controls: readonly Control[]}} Section
+ * @template {object} [V=State]
+ * @typedef {{id: string, title: string, open: boolean, controls: readonly Control<V>[]}} Section
  */
 
 /** @type {readonly ControlOption[]} */
@@ -38,6 +46,13 @@ const WEIGHTS = [
   { value: "400", label: "Regular" },
   { value: "700", label: "Bold" },
   { value: "900", label: "Black" },
+];
+
+// Gradient text: from Colour to Gradient colour, along the angle (0° left to right).
+/** @type {readonly ControlOption[]} */
+const FILLS = [
+  { value: "solid", label: "Solid colour" },
+  { value: "gradient", label: "Gradient" },
 ];
 
 /** @type {readonly Section[]} */
@@ -49,6 +64,9 @@ export const SECTIONS = [
         options: FONTS.map((f) => ({ value: f.id, label: f.label })) },
       { key: "fontWeight", label: "Weight", type: "select", options: WEIGHTS, testid: "font-weight" },
       { key: "color", label: "Colour", type: "color", testid: "text-color" },
+      { key: "fill", label: "Fill", type: "select", options: FILLS, testid: "text-fill" },
+      { key: "color2", label: "Gradient colour", type: "color", testid: "text-color-2" },
+      { key: "gradientAngle", label: "Gradient angle", type: "range", min: 0, max: 360, unit: "°", testid: "gradient-angle" },
       { key: "fontSize", label: "Size", type: "range", min: 2, max: 60, unit: "%", testid: "font-size" },
       { key: "letterSpacing", label: "Letter spacing", type: "range", min: -20, max: 100, testid: "letter-spacing" },
       { key: "opacity", label: "Opacity", type: "range", min: 0, max: 100, unit: "%", testid: "opacity" },
@@ -85,6 +103,42 @@ export const SECTIONS = [
 
 /** Every control, flat, in display order. @type {readonly Control[]} */
 export const CONTROLS = SECTIONS.flatMap((s) => s.controls);
+
+/**
+ * The photo's adjustments: the background only, the subject stays as shot.
+ * Outside the layer's fieldset (they work with no text layer). Blur is in % of
+ * the photo's long side, so the export looks like the preview.
+ * @type {Section<Adjust>}
+ */
+export const PHOTO_SECTION = {
+  id: "photo", title: "Photo adjustments", open: false, controls: [
+    { key: "brightness", label: "Brightness", type: "range", min: 0, max: 200, unit: "%", testid: "brightness" },
+    { key: "contrast", label: "Contrast", type: "range", min: 0, max: 200, unit: "%", testid: "contrast" },
+    { key: "saturation", label: "Saturation", type: "range", min: 0, max: 200, unit: "%", testid: "saturation" },
+    { key: "greyscale", label: "Greyscale", type: "range", min: 0, max: 100, unit: "%", testid: "greyscale" },
+    { key: "blur", label: "Blur", type: "range", min: 0, max: 3, step: 0.1, unit: "%", testid: "blur" },
+  ],
+};
+
+/** The long sides offered for the export ("0": the photo's own). @type {readonly ControlOption[]} */
+const SIZES = [
+  { value: "0", label: "Full size" },
+  ...[4096, 3000, 2048, 1600, 1080, 720].map((px) => ({ value: String(px), label: `${px} px long side` })),
+];
+
+/** The export's settings, above the download button. @type {Section<ExportOptions>} */
+export const EXPORT_SECTION = {
+  id: "export", title: "Export", open: true, controls: [
+    { key: "format", label: "Format", type: "select", testid: "export-format",
+      options: EXPORT_FORMATS.map((f) => ({ value: f.value, label: f.label })) },
+    { key: "quality", label: "Quality (JPEG, WebP)", type: "range", min: 10, max: 100, unit: "%", testid: "export-quality" },
+    { key: "longSide", label: "Size", type: "select", options: SIZES, testid: "export-size" },
+  ],
+};
+
+/** The download button's text. @param {ExportOptions} options */
+export const downloadLabel = (options) =>
+  `Download ${EXPORT_FORMATS.find((f) => f.value === options.format)?.label ?? "PNG"}`;
 
 /**
  * A button acting on the layers or the history; `label` is its visible text (and
@@ -135,32 +189,37 @@ export const TESTIDS = Object.freeze({
   layer: "layer-item", // one of its items (role="option"), aria-selected="true" when selected
 });
 
-/** The element id for a control (pair it with <label for>). @param {Control} control */
+/** The element id for a control (pair it with <label for>). @template {object} [V=State] @param {Control<V>} control */
 export const controlId = (control) => `control-${control.key}`;
 
 /**
  * The value to put in the input for a state: a boolean for checkboxes
  * (`checked`), else a string (`value`).
- * @param {Control} control @param {State} state @returns {string | boolean}
+ * @template {object} [V=State]
+ * @param {Control<V>} control @param {V} state @returns {string | boolean}
  */
 export function inputValue(control, state) {
   const v = state[control.key];
   return control.type === "checkbox" ? Boolean(v) : String(v);
 }
 
+/** Every setting's default, by key: its type is the input's. @type {Readonly<Record<string, unknown>>} */
+const DEFAULTS = { ...DEFAULT_STATE, ...DEFAULT_ADJUST, ...DEFAULT_EXPORT };
+
 /**
  * The reverse: what an input holds (`checked` for checkboxes, else `value`) as
  * the State value, with the State's type (numbers for ranges and weights).
- * @template {keyof State} K
- * @param {Control & { key: K}} control @param {string | boolean} raw @returns {State[K]}
+ * @template {object} [V=State]
+ * @template {keyof V} [K=keyof V]
+ * @param {Control<V> & { key: K}} control @param {string | boolean} raw @returns {V[K]}
  */
 export function parseInput(control, raw) {
-  const kind = typeof DEFAULT_STATE[control.key];
+  const kind = typeof DEFAULTS[control.key];
   const value = kind === "number" ? Number(raw) : kind === "boolean" ? Boolean(raw) : String(raw);
-  return /** @type {State[K]} */ (value);
+  return /** @type {V[K]} */ (/** @type {unknown} */ (value));
 }
 
-/** The value shown next to a range ("18%", "-8°"); "" for other types. @param {Control} control @param {State} state */
+/** The value shown next to a range ("18%", "-8°"); "" for other types. @template {object} [V=State] @param {Control<V>} control @param {V} state */
 export function displayValue(control, state) {
   return control.type === "range" ? `${state[control.key]}${control.unit ?? ""}` : "";
 }

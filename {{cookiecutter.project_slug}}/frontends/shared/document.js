@@ -5,10 +5,11 @@
 // history keeps the old ones (layers are shared between them, not copied).
 // editor.js holds the pictures themselves (a Doc names its photo by id).
 
-import { createState, layerAt } from "./editor-core.js";
+import { DEFAULT_ADJUST, createState, layerAt } from "./editor-core.js";
 
 /** @typedef {import("./editor-core.js").State} State */
 /** @typedef {import("./editor-core.js").Size} Size */
+/** @typedef {import("./editor-core.js").Adjust} Adjust */
 /** One text layer: its settings, and an id that stays the same through edits. @typedef {State & { id: string }} Layer */
 /**
  * @typedef {object} Doc
@@ -16,6 +17,7 @@ import { createState, layerAt } from "./editor-core.js";
  * @property {Size | null} size         that photo's size: the unit of the layers' positions
  * @property {readonly Layer[]} layers  bottom first, the drawing order (front/behind aside)
  * @property {string | null} selected   the layer the controls edit, or null (no layers)
+ * @property {Adjust} adjust            the photo's adjustments (the background layer only)
  */
 /** What the layer buttons do (controls.js gives each a label and a data-testid). @typedef {"addLayer" | "duplicateLayer" | "deleteLayer" | "moveLayerUp" | "moveLayerDown" | "undo" | "redo"} Action */
 
@@ -27,7 +29,7 @@ export const newLayer = (size, from = {}) =>
 /** The document of a fresh editor: no photo, one layer (the default text), selected. @returns {Doc} */
 export function createDoc() {
   const layer = newLayer(null);
-  return { photo: 0, size: null, layers: [layer], selected: layer.id };
+  return { photo: 0, size: null, layers: [layer], selected: layer.id, adjust: DEFAULT_ADJUST };
 }
 
 /** @param {Doc} doc @returns {Layer | null} */
@@ -43,6 +45,13 @@ export const selectLayer = (doc, id) =>
 export function updateLayer(doc, id, change) {
   const layers = doc.layers.map((l) => (l.id === id ? { ...l, ...change } : l));
   return layers.some((l, i) => l !== doc.layers[i]) ? { ...doc, layers } : doc;
+}
+
+/** Changes some of the photo's adjustments (they stay through a new photo). @param {Doc} doc @param {Partial<Adjust>} change @returns {Doc} */
+export function adjustPhoto(doc, change) {
+  const adjust = { ...doc.adjust, ...change };
+  return Object.keys(adjust).some((k) => adjust[/** @type {keyof Adjust} */ (k)] !== doc.adjust[/** @type {keyof Adjust} */ (k)])
+    ? { ...doc, adjust } : doc;
 }
 
 /** Moves one layer by dx, dy image pixels. @param {Doc} doc @param {string} id @param {number} dx @param {number} dy @returns {Doc} */

@@ -27,10 +27,13 @@
  * draws the same picture at any resolution: fontSize in % of the image height;
  * letter spacing, stroke, shadow and depth in % of the font size; x, y in image
  * pixels. `front`: drawn in front of the subject instead of behind it.
+ * `fill: "gradient"`: the letters go from `color` to `color2` along `gradientAngle`
+ * (degrees; 0 = left to right, 90 = top to bottom, in the text's own frame).
  * @typedef {{
  *   text: string, x: number, y: number, front: boolean,
  *   fontFamily: string, fontSize: number, fontWeight: number, letterSpacing: number,
  *   color: string, opacity: number,
+ *   fill: "solid" | "gradient", color2: string, gradientAngle: number,
  *   bgEnabled: boolean, bgColor: string,
  *   strokeWidth: number, strokeColor: string,
  *   shadowBlur: number, shadowOffsetX: number, shadowOffsetY: number, shadowColor: string,
@@ -72,7 +75,9 @@ export function loadFont(id, weight) {
   if (!loadedFaces.has(key)) {
     const url = `https://cdn.jsdelivr.net/fontsource/fonts/${font.id}@latest/latin-${w}-normal.woff2`;
     const face = new FontFace(font.web, `url(${url})`, { weight: String(w) });
-    const p = face.load().then((f) => { document.fonts.add(f); });
+    // In a worker (the export's), the fonts are the worker's own: self.fonts.
+    const fonts = typeof document !== "undefined" ? document.fonts : /** @type {{ fonts: FontFaceSet }} */ (/** @type {unknown} */ (self)).fonts;
+    const p = face.load().then((f) => { fonts.add(f); });
     p.catch(() => loadedFaces.delete(key)); // allow a retry later
     loadedFaces.set(key, p);
   }
@@ -86,6 +91,7 @@ export const DEFAULT_STATE = {
   text: "HELLO", x: 0, y: 0, front: false, // x, y: text centre in image pixels
   fontFamily: "impact", fontSize: 18, fontWeight: 900, letterSpacing: 0,
   color: "#ffffff", opacity: 100,
+  fill: "solid", color2: "#ff3d7f", gradientAngle: 0,
   bgEnabled: false, bgColor: "#000000",
   strokeWidth: 0, strokeColor: "#000000",
   shadowBlur: 0, shadowOffsetX: 0, shadowOffsetY: 0, shadowColor: "#000000",
@@ -143,10 +149,50 @@ export function context2d(canvas) {
   return ctx;
 }
 
-/** @param {Ctx2D} ctx @param {Picture} photo @param {number} scale */
-export function drawPhoto(ctx, photo, scale) {
+// ---- Photo adjustments: the background layer only (the subject is drawn from
+// the unadjusted photo, so it stays sharp and true: that is the effect).
+/**
+ * In %, 100 = unchanged, except blur (radius in % of the photo's long side, so it
+ * looks the same at any scale) and greyscale (0 = unchanged, 100 = grey).
+ * @typedef {{ brightness: number, contrast: number, saturation: number, blur: number, greyscale: number }} Adjust
+ */
+/** @type {Readonly<Adjust>} */
+export const DEFAULT_ADJUST = { brightness: 100, contrast: 100, saturation: 100, blur: 0, greyscale: 0 };
+
+/**
+ * The canvas filters for these adjustments on a picture whose long side is
+ * `longSide` output pixels: `colour` without the blur, `all` with it; null when
+ * nothing changes. (A browser without canvas `filter` support ignores them:
+ * the photo is then drawn unadjusted, preview and export alike.)
+ * @param {Adjust | undefined} adjust @param {number} longSide @returns {{ colour: string, all: string, blur: boolean } | null}
+ */
+export function photoFilters(adjust, longSide) {
+  const a = { ...DEFAULT_ADJUST, ...adjust };
+  const parts = [];
+  if (a.brightness !== 100) parts.push(`brightness(${a.brightness / 100})`);
+  if (a.contrast !== 100) parts.push(`contrast(${a.contrast / 100})`);
+  if (a.saturation !== 100) parts.push(`saturate(${a.saturation / 100})`);
+  if (a.greyscale) parts.push(`grayscale(${a.greyscale / 100})`);
+  const blurPx = (a.blur / 100) * longSide;
+  const blur = blurPx >= 0.05;
+  if (!parts.length && !blur) return null;
+  const colour = parts.join(" ") || "none";
+  return { colour, all: blur ? `${parts.join(" ")} blur(${blurPx}px)`.trim() : colour, blur };
+}
+
+/** The photo, with its adjustments. @param {Ctx2D} ctx @param {Picture} photo @param {number} scale @param {Adjust} [adjust] */
+export function drawPhoto(ctx, photo, scale, adjust) {
   const { width, height } = imageSize(photo);
-  ctx.drawImage(photo, 0, 0, width * scale, height * scale);
+  const w = width * scale, h = height * scale;
+  const filters = photoFilters(adjust, Math.max(w, h));
+  if (!filters) return ctx.drawImage(photo, 0, 0, w, h);
+  ctx.save();
+  // A blur fades to transparent at the edges (it reads outside the picture):
+  // the same photo, adjusted but not blurred, goes underneath.
+  if (filters.blur) { ctx.filter = filters.colour; ctx.drawImage(photo, 0, 0, w, h); }
+  ctx.filter = filters.all;
+  ctx.drawImage(photo, 0, 0, w, h);
+  ctx.restore();
 }
 
 // The subject layer: the photo, kept only where the matte is opaque. The matte
@@ -243,9 +289,22 @@ function renderTextBlock(state, fontPx) {
     ctx.lineJoin = "round";
     eachLine((l, x, y) => drawLine(ctx, l, x, y, spacing, true));
   }
-  ctx.fillStyle = state.color;
+  ctx.fillStyle = state.fill === "gradient" ? textGradient(ctx, state, cx, c.height / 2, textW, textH) : state.color;
   eachLine((l, x, y) => drawLine(ctx, l, x, y, spacing, false));
   return c;
+}
+
+// Gradient text: `color` at one end of the text box, `color2` at the other,
+// along gradientAngle; the line through the box's centre, long enough that the
+// box's corners are its two ends (any angle keeps both colours in the letters).
+/** @param {Ctx2D} ctx @param {State} state @param {number} cx @param {number} cy @param {number} w @param {number} h */
+export function textGradient(ctx, state, cx, cy, w, h) {
+  const a = (state.gradientAngle * Math.PI) / 180, dx = Math.cos(a), dy = Math.sin(a);
+  const half = (Math.abs(dx) * w + Math.abs(dy) * h) / 2;
+  const g = ctx.createLinearGradient(cx - dx * half, cy - dy * half, cx + dx * half, cy + dy * half);
+  g.addColorStop(0, state.color);
+  g.addColorStop(1, state.color2);
+  return g;
 }
 
 // Perspective tilt: copy the block in 1px horizontal slices whose width changes
@@ -304,23 +363,28 @@ export function drawTexts(ctx, texts, imageSize, scale) {
 // Whole picture into one context: the photo, the layers behind the subject, the
 // subject (if any), the layers in front. `placedOn` is the size of the picture
 // the text was placed on, when that was a smaller decode of this photo (the
-// editor's preview): the text scales with it.
-/** @param {Ctx2D} ctx @param {Picture} photo @param {Picture | null} matte @param {Texts} texts @param {number} scale @param {Size} [placedOn] */
-export function renderComposite(ctx, photo, matte, texts, scale, placedOn = imageSize(photo)) {
+// editor's preview): the text scales with it. `adjust`: the photo's adjustments.
+/** @param {Ctx2D} ctx @param {Picture} photo @param {Picture | null} matte @param {Texts} texts @param {number} scale @param {Size} [placedOn] @param {Adjust} [adjust] */
+export function renderComposite(ctx, photo, matte, texts, scale, placedOn = imageSize(photo), adjust) {
   const textScale = (scale * imageSize(photo).width) / placedOn.width;
-  drawPhoto(ctx, photo, scale);
+  drawPhoto(ctx, photo, scale, adjust);
   drawTexts(ctx, layersOn(texts, false), placedOn, textScale);
   if (matte) drawSubject(ctx, photo, matte, scale);
   drawTexts(ctx, layersOn(texts, true), placedOn, textScale);
 }
 
 // Full-resolution export: the same drawing functions at scale 1, so the file
-// is the preview, only sharper.
-/** @param {Picture} photo @param {Picture | null} matte @param {Texts} texts @param {Size} [placedOn] @returns {AnyCanvas} */
-export function renderExport(photo, matte, texts, placedOn) {
+// is the preview, only sharper; or, with `longSide`, at that long side (never
+// more than the photo's own).
+/**
+ * @param {Picture} photo @param {Picture | null} matte @param {Texts} texts @param {Size} [placedOn]
+ * @param {{ adjust?: Adjust, longSide?: number }} [options] @returns {AnyCanvas}
+ */
+export function renderExport(photo, matte, texts, placedOn, { adjust, longSide } = {}) {
   const { width, height } = imageSize(photo);
-  const c = makeCanvas(width, height);
-  renderComposite(context2d(c), photo, matte, texts, 1, placedOn);
+  const fit = fitWithin(width, height, longSide || Infinity);
+  const c = makeCanvas(fit.width, fit.height);
+  renderComposite(context2d(c), photo, matte, texts, fit.scale, placedOn, adjust);
   return c;
 }
 

@@ -16,11 +16,12 @@
 
 import {
   DEFAULT_STATE, canvasToBlob, clientDeltaToImage, context2d, drawPhoto, drawSubject, drawTexts,
-  fitWithin, fontById, imageSize, layersOn, loadFont, makeCanvas, renderExport,
+  fitWithin, fontById, imageSize, layersOn, loadFont, makeCanvas,
 } from "./editor-core.js";
+import { DEFAULT_EXPORT, encodeJob, exportFileName, exportFormat } from "./export.js";
 import {
   LAYER_CHANGES, createDoc, createHistory, historyShortcut, layerActions, layerAtClient, listKeyTarget,
-  moveLayer, nudge, selectLayer, selectedLayer, updateLayer, withPhoto,
+  moveLayer, nudge, selectLayer, selectedLayer, updateLayer, withPhoto, adjustPhoto,
 } from "./document.js";
 
 /** @typedef {import("./editor-core.js").State} State */
@@ -30,6 +31,9 @@ import {
 /** @typedef {import("./document.js").Doc} Doc */
 /** @typedef {import("./document.js").Layer} Layer */
 /** @typedef {import("./document.js").Action} Action */
+/** @typedef {import("./editor-core.js").Adjust} Adjust */
+/** @typedef {import("./export.js").ExportOptions} ExportOptions */
+/** @typedef {import("./export.js").ExportJob} ExportJob */
 /**
  * The status line. `busy` while waiting for the backend, `done` once the matte
  * is in, `error` for anything the user should read (style.css colours them).
@@ -47,6 +51,8 @@ import {
  * @property {string | null} selected   the selected layer's id; null when there are no layers
  * @property {Readonly<Record<Action, boolean>>} can  which layer and history actions are possible
  * @property {Status} status
+ * @property {Adjust} adjust         the photo's adjustments (part of the document: undoable)
+ * @property {ExportOptions} exportOptions  format, quality and size of the next export
  */
 /**
  * The parts of the Gradio JS client (npm: gradio/client) the editor uses; the
@@ -93,8 +99,10 @@ import {
  * @property {(id: string) => void} selectLayer
  * @property {(action: Action) => void} act  add, duplicate, delete or reorder a layer; undo, redo
  * @property {(layers: Layers, cssSize: Size, dpr?: number) => void} renderLayers  size and draw the preview canvases
- * @property {() => Promise<Blob>} exportBlob  the full-resolution PNG
- * @property {(filename?: string) => Promise<void>} download  save it (browser only); errors go to the status
+ * @property {(options?: ExportOptions) => Promise<Blob>} exportBlob  the exported file, as exportOptions (default) say
+ * @property {(filename?: string) => Promise<void>} download  save it (browser only; the name's extension follows the format); the status says what it does, and errors
+ * @property {<K extends keyof Adjust>(key: K, value: Adjust[K]) => void} adjustPhoto  change one photo adjustment (a slider movement is one undo step)
+ * @property {<K extends keyof ExportOptions>(key: K, value: ExportOptions[K]) => void} setExport  change one export setting
  */
 
 const MODEL_MAX_SIDE = 1024; // the backend's matte is <= 1024 px: a bigger upload only costs time
@@ -169,6 +177,8 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
   let latestUpload = 0; // bumps on each file: a slower, older decode, or its matte, is dropped
   let gesture = 0; // bumps on each press on the stage: one drag is one undo step
   const preview = createPreview();
+  /** @type {ExportOptions} */
+  let exportOptions = DEFAULT_EXPORT;
 
   /** @returns {Snapshot} */
   function view() {
@@ -177,7 +187,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
       photo: shot?.picture ?? null, matte: shot?.matte ?? null, photoSize: doc.size,
       state: selectedLayer(doc) ?? DEFAULT_STATE, layers: doc.layers, selected: doc.selected,
       can: Object.freeze({ ...layerActions(doc), undo: history.canUndo, redo: history.canRedo }),
-      status,
+      status, adjust: doc.adjust, exportOptions,
     });
   }
   let snapshot = view();
@@ -320,20 +330,36 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
   }
 
   /** @type {Editor["exportBlob"]} */
-  async function exportBlob() {
-    const { photo, size, layers } = history.present, shot = photos.get(photo);
+  async function exportBlob(options = exportOptions) {
+    const { photo, size, layers, adjust } = history.present, shot = photos.get(photo);
     if (!shot || !size) throw new Error("No photo yet");
     // The text was placed on the screen's photo, which may be a reduced decode.
-    return canvasToBlob(renderExport(await shot.inFull(), shot.matte, layers, size), "image/png");
+    return encodeExport({ photo: await shot.inFull(), matte: shot.matte, layers, placedOn: size, adjust, options });
   }
 
   /** @type {Editor["download"]} */
-  async function download(filename = "text-behind-image.png") {
+  async function download(filename) {
+    const options = exportOptions, { label } = exportFormat(options.format);
+    setStatus("busy", `Encoding ${label}…`);
     try {
-      saveBlob(await exportBlob(), filename);
+      const name = filename ?? exportFileName(options);
+      saveBlob(await exportBlob(options), name);
+      setStatus("done", `Saved ${name}.`);
     } catch (err) {
       setStatus("error", `Export failed: ${reason(err)}.`);
     }
+  }
+
+  /** @type {Editor["adjustPhoto"]} */
+  function adjustPhotoSetting(key, value) {
+    edit((doc) => adjustPhoto(doc, { [key]: value }), `adjust:${key}`, MERGE_MS);
+  }
+
+  /** @type {Editor["setExport"]} */
+  function setExport(key, value) {
+    if (exportOptions[key] === value) return;
+    exportOptions = { ...exportOptions, [key]: value };
+    publish();
   }
 
   /** @param {Action | null} action */
@@ -345,6 +371,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     },
     getSnapshot: () => snapshot,
     set, loadFile, pickAt, moveBy, handleKey, act, exportBlob, download,
+    adjustPhoto: adjustPhotoSetting, setExport,
     selectLayer: selectLayerById,
     handleShortcut: (event) => run(historyShortcut(event)),
     handleListKey: ({ key }) => {
@@ -405,7 +432,7 @@ function createPreview() {
   /** @type {WeakMap<AnyCanvas, unknown[]>} */
   const drawn = new WeakMap();
   /** @param {Layers} canvases @param {Snapshot} snapshot @param {number} fonts @param {Size} cssSize @param {number} [dpr] */
-  return (canvases, { photo, matte, layers, photoSize }, fonts, cssSize, dpr = 1) => {
+  return (canvases, { photo, matte, layers, photoSize, adjust }, fonts, cssSize, dpr = 1) => {
     const width = Math.max(1, Math.round(cssSize.width * dpr)); // backing store = CSS size x DPR: sharp on HiDPI
     const height = Math.max(1, Math.round(cssSize.height * dpr));
     const scale = photoSize ? width / photoSize.width : 1; // canvas pixels per image pixel
@@ -421,7 +448,7 @@ function createPreview() {
       drawn.set(canvas, key);
     };
     const pic = /** @type {Picture} */ (photo), size = /** @type {Size} */ (photoSize);
-    paint(canvases.photo, [photo], (ctx) => drawPhoto(ctx, pic, scale));
+    paint(canvases.photo, [photo, adjust], (ctx) => drawPhoto(ctx, pic, scale, adjust));
     paint(canvases.text, [photo, layers, fonts], (ctx) => drawTexts(ctx, layersOn(layers, false), size, scale));
     // The matte is smaller than the photo (long side <= 1024) with the same
     // aspect ratio, so drawSubject stretches it over the photo at any scale.
@@ -482,4 +509,76 @@ export async function modelInput(file, photo) {
   context2d(c).drawImage(photo, 0, 0, fit.width, fit.height);
   const blob = await canvasToBlob(c, "image/jpeg", 0.92);
   return typeof File === "undefined" ? blob : new File([blob], "photo.jpg", { type: "image/jpeg" });
+}
+
+// ---- The export worker (export-worker.js): one, started on first use and kept.
+
+class WorkerUnavailable extends Error {}
+/** @type {Worker | null} */
+let worker = null;
+let workerBroken = typeof Worker === "undefined" || typeof OffscreenCanvas === "undefined";
+let lastJob = 0;
+/** @type {Map<number, { resolve: (b: Blob) => void, reject: (e: Error) => void }>} */
+const pending = new Map();
+
+/** @param {Error} err */
+function failAll(err) {
+  for (const p of pending.values()) p.reject(err);
+  pending.clear();
+}
+
+/** The export worker, started on first use and kept. @returns {Worker} */
+function exportWorker() {
+  if (worker) return worker;
+  // This exact form is the one Vite recognises (it bundles the worker's imports);
+  // unbundled, the browser loads export-worker.js beside this file.
+  const w = new Worker(new URL("./export-worker.js", import.meta.url), { type: "module" });
+  w.addEventListener("message", ({ data }) => {
+    const p = pending.get(data.id);
+    pending.delete(data.id);
+    if (data.error) p?.reject(new Error(data.error));
+    else p?.resolve(data.blob);
+  });
+  // The script could not load or run (no module workers): export on the main thread.
+  w.addEventListener("error", (e) => {
+    e.preventDefault();
+    workerBroken = true;
+    worker = null;
+    w.terminate();
+    failAll(new WorkerUnavailable(e.message));
+  });
+  return (worker = w);
+}
+
+/** @param {ExportJob} job @returns {Promise<Blob>} */
+function inWorker(job) {
+  return new Promise((resolve, reject) => {
+    const id = ++lastJob;
+    pending.set(id, { resolve, reject });
+    try {
+      exportWorker().postMessage({ id, job }); // the pictures (ImageBitmaps) are copied, not moved
+    } catch (err) { // a picture that cannot be sent (not an ImageBitmap), or no worker at all
+      pending.delete(id);
+      reject(new WorkerUnavailable(String(err)));
+    }
+  });
+}
+
+/**
+ * The exported file (see export.js). In a worker where the browser has OffscreenCanvas and module
+ * workers (Chromium, Firefox, Safari 17+). Fallback, on the main thread (no
+ * OffscreenCanvas or Worker: older browsers, and Node's unit tests): the page
+ * waits while the picture is drawn; toBlob still encodes off the main thread
+ * in most browsers.
+ * @param {ExportJob} job @returns {Promise<Blob>}
+ */
+export async function encodeExport(job) {
+  if (!workerBroken) {
+    try {
+      return await inWorker(job);
+    } catch (err) {
+      if (!(err instanceof WorkerUnavailable)) throw err;
+    }
+  }
+  return encodeJob(job);
 }

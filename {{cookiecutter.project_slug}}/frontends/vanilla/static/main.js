@@ -5,10 +5,17 @@
 import {
   ACTIONS, SECTIONS, actionTitle, controlId, displayValue, inputValue, layerItemId, layerItems, parseInput,
 } from "./controls.js";
+import { EXPORT_SECTION, PHOTO_SECTION, downloadLabel } from "./controls.js";
 import { fitInto } from "./editor-core.js";
 import { createEditor } from "./editor.js";
 
 /** @typedef {import("./controls.js").Control} Control */
+/** @typedef {import("./editor.js").Snapshot} Snapshot */
+/**
+ * Where a field's value comes from and goes to: the selected layer (the
+ * default), the photo's adjustments or the export's settings.
+ * @typedef {{ read: (s: Snapshot) => object, write: (key: string, value: unknown) => unknown }} Binding
+ */
 
 const GRADIO_CLIENT = "https://cdn.jsdelivr.net/npm/@gradio/client@2.7.0/dist/index.min.js";
 const editor = createEditor({ loadGradio: () => import(GRADIO_CLIENT) });
@@ -27,7 +34,9 @@ const layers = { photo: $("background"), text: $("text-layer"), subject: $("fore
 // ---- Build the controls from their description (createElement + textContent:
 // nothing here is ever parsed as HTML).
 
-/** @type {{control: Control, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, output: HTMLOutputElement | null}[]} */
+/** @type {Binding} */
+const LAYER = { read: (s) => s.state, write: /** @type {Binding["write"]} */ (editor.set) };
+/** @type {{control: Control, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, output: HTMLOutputElement | null, read: Binding["read"]}[]} */
 const fields = [];
 
 /** @param {Control} control */
@@ -47,8 +56,8 @@ function createInput(control) {
   return input;
 }
 
-/** @param {Control} control */
-function createField(control) {
+/** @param {Control} control @param {Binding} [binding] */
+function createField(control, { read, write } = LAYER) {
   const field = document.createElement("div");
   field.className = "field";
   field.dataset.type = control.type;
@@ -74,9 +83,9 @@ function createField(control) {
   }
   input.addEventListener("input", () => {
     const raw = input instanceof HTMLInputElement && input.type === "checkbox" ? input.checked : input.value;
-    editor.set(control.key, parseInput(control, raw));
+    write(control.key, parseInput(control, raw));
   });
-  fields.push({ control, input, output });
+  fields.push({ control, input, output, read });
   return field;
 }
 
@@ -86,11 +95,28 @@ const sections = SECTIONS.map((section) => {
   details.open = section.open;
   const summary = document.createElement("summary");
   summary.textContent = section.title;
-  details.append(summary, ...section.controls.map(createField));
+  details.append(summary, ...section.controls.map((c) => createField(c)));
   return details;
 });
 settings.append(...sections);
 form.addEventListener("submit", (e) => e.preventDefault());
+
+// The photo's adjustments and the export's settings: the same fields, bound to
+// the document's adjustments and the editor's export options.
+/** @param {import("./controls.js").Section<any>} section @param {Binding} binding */
+function createSection(section, binding) {
+  const details = Object.assign(document.createElement("details"), { className: "section", open: section.open });
+  const summary = Object.assign(document.createElement("summary"), { textContent: section.title });
+  // Typed as a layer's control: only the binding tells them apart.
+  details.append(summary, ...section.controls.map((c) => createField(/** @type {Control} */ (c), binding)));
+  return details;
+}
+$("photo-settings").append(createSection(PHOTO_SECTION, {
+  read: (s) => s.adjust, write: /** @type {Binding["write"]} */ (editor.adjustPhoto),
+}));
+$("export-settings").append(createSection(EXPORT_SECTION, {
+  read: (s) => s.exportOptions, write: /** @type {Binding["write"]} */ (editor.setExport),
+}));
 
 // The layer and history buttons, and the layer list (a listbox: the arrow keys
 // pick a layer, a click too).
@@ -132,16 +158,17 @@ function render() {
   const { photo, photoSize, matte, state, status, can } = snapshot;
   statusLine.textContent = status.text; // textContent: messages never become HTML
   statusLine.dataset.kind = status.kind;
-  for (const { control, input, output } of fields) {
-    const value = inputValue(control, state); // e.g. a font reverted after a failed download
+  for (const { control, input, output, read } of fields) {
+    const value = inputValue(control, /** @type {typeof state} */ (read(snapshot))); // e.g. a font reverted after a failed download
     if (input instanceof HTMLInputElement && input.type === "checkbox") input.checked = Boolean(value);
     else if (input.value !== value) input.value = String(value);
-    if (output) output.textContent = displayValue(control, state);
+    if (output) output.textContent = displayValue(control, /** @type {typeof state} */ (read(snapshot)));
   }
   for (const { action, button } of buttons) button.disabled = !can[action.id];
   renderList(snapshot);
   settings.disabled = !snapshot.selected; // no layers left: nothing to edit
   exportButton.disabled = !photo;
+  exportButton.textContent = downloadLabel(snapshot.exportOptions);
   placeholder.hidden = Boolean(photo);
   stage.classList.toggle("ready", Boolean(photo));
   layers.subject.hidden = !matte;

@@ -3,7 +3,8 @@
 // and Svelte frontends use too.
 import { useEffect, useSyncExternalStore } from "react";
 import { createEditor } from "./lib/editor.js";
-import { Controls } from "./Controls.tsx";
+import { Controls, SettingsSection } from "./Controls.tsx";
+import { EXPORT_SECTION, PHOTO_SECTION, downloadLabel } from "./lib/controls.js";
 import { Layers } from "./Layers.tsx";
 import { Stage } from "./Stage.tsx";
 
@@ -53,8 +54,10 @@ export default function App() {
             <legend className="sr-only">The selected layer</legend>
             <Controls state={state} onSet={editor.set} />
           </fieldset>
+          <SettingsSection section={PHOTO_SECTION} state={snapshot.adjust} onSet={editor.adjustPhoto} />
+          <SettingsSection section={EXPORT_SECTION} state={snapshot.exportOptions} onSet={editor.setExport} />
           <button id="export" type="button" className="primary" data-testid="export" disabled={!photo} onClick={() => editor.download()}>
-            Download PNG
+            {downloadLabel(snapshot.exportOptions)}
           </button>
         </form>
 

@@ -2,11 +2,13 @@
 // all three frontends show the same inputs with the same labels and testids.
 import { SECTIONS, controlId, displayValue, inputValue, parseInput } from "./lib/controls.js";
 import type { ChangeEvent } from "react";
-import type { Control } from "./lib/controls.js";
+import type { Control, Section } from "./lib/controls.js";
 import type { Editor, Snapshot } from "./lib/editor.js";
 
 type State = Snapshot["state"];
 type Props = { state: State; onSet: Editor["set"] };
+// A field edits the selected layer (V = State), the photo's adjustments or the export's settings.
+type FieldProps<V extends object> = { control: Control<V>; state: V; onSet: (key: keyof V & string, value: V[keyof V]) => unknown };
 
 export function Controls({ state, onSet }: Props) {
   return SECTIONS.map((section) => (
@@ -24,7 +26,7 @@ export function Controls({ state, onSet }: Props) {
 // One controlled input: its value always comes from the editor's state (so a
 // reverted font shows up in the select), and every edit goes back through
 // editor.set, which updates the state synchronously, before React re-renders.
-function Field({ control, state, onSet }: Props & { control: Control }) {
+function Field<V extends object>({ control, state, onSet }: FieldProps<V>) {
   const id = controlId(control);
   const value = inputValue(control, state);
   const common = {
@@ -66,5 +68,16 @@ function Field({ control, state, onSet }: Props & { control: Control }) {
       </label>
       {input}
     </div>
+  );
+}
+
+// A section of other settings than the layer's (lib/controls.js: PHOTO_SECTION,
+// EXPORT_SECTION), drawn with the same fields.
+export function SettingsSection<V extends object>({ section, state, onSet }: Omit<FieldProps<V>, "control"> & { section: Section<V> }) {
+  return (
+    <details className="section" open={section.open}>
+      <summary>{section.title}</summary>
+      {section.controls.map((control) => <Field key={control.key} control={control} state={state} onSet={onSet} />)}
+    </details>
   );
 }

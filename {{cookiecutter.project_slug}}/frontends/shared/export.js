@@ -1,0 +1,58 @@
+// @ts-check
+// Exporting the picture as PNG, JPEG or WebP, at the photo's full size or a
+// chosen long side: the formats, and the drawing and encoding of one export.
+// Drawing and encoding a 12 MP picture takes a second or more: where the
+// browser can, export-worker.js runs encodeJob off the main thread (editor.js
+// sends it the job), so the page stays responsive.
+
+import { canvasToBlob, renderExport } from "./editor-core.js";
+
+/** @typedef {import("./editor-core.js").Picture} Picture */
+/** @typedef {import("./editor-core.js").State} State */
+/** @typedef {import("./editor-core.js").Size} Size */
+/** @typedef {import("./editor-core.js").Adjust} Adjust */
+/** @typedef {"png" | "jpeg" | "webp"} ExportFormat */
+/**
+ * The export's settings (not part of the document: not undone).
+ * @typedef {{ format: ExportFormat, quality: number, longSide: number }} ExportOptions
+ *   quality: 1-100, for JPEG and WebP; longSide: in pixels, 0 for the photo's full size
+ */
+/**
+ * Everything one export needs: the pictures and the document's drawing data.
+ * @typedef {object} ExportJob
+ * @property {Picture} photo           the photo, decoded in full
+ * @property {Picture | null} matte
+ * @property {readonly State[]} layers
+ * @property {Size} placedOn           the size the layers were placed on (the screen's photo)
+ * @property {Adjust} adjust
+ * @property {ExportOptions} options
+ */
+
+/** @type {Readonly<ExportOptions>} */
+export const DEFAULT_EXPORT = { format: "png", quality: 92, longSide: 0 };
+
+/** @type {readonly { value: ExportFormat, label: string, type: string, ext: string, lossy: boolean }[]} */
+export const EXPORT_FORMATS = [
+  { value: "png", label: "PNG", type: "image/png", ext: "png", lossy: false },
+  { value: "jpeg", label: "JPEG", type: "image/jpeg", ext: "jpg", lossy: true },
+  { value: "webp", label: "WebP", type: "image/webp", ext: "webp", lossy: true },
+];
+
+/** @param {string} format */
+export const exportFormat = (format) => EXPORT_FORMATS.find((f) => f.value === format) ?? EXPORT_FORMATS[0];
+
+/** The download's file name: its extension follows the format. @param {ExportOptions} options @param {string} [base] */
+export const exportFileName = (options, base = "text-behind-image") => `${base}.${exportFormat(options.format).ext}`;
+
+/**
+ * Draws and encodes one export, here (the worker runs this too). A browser that
+ * cannot encode the format (toBlob then silently gives a PNG) is an error.
+ * @param {ExportJob} job @returns {Promise<Blob>}
+ */
+export async function encodeJob({ photo, matte, layers, placedOn, adjust, options }) {
+  const format = exportFormat(options.format);
+  const canvas = renderExport(photo, matte, layers, placedOn, { adjust, longSide: options.longSide });
+  const blob = await canvasToBlob(canvas, format.type, format.lossy ? options.quality / 100 : undefined);
+  if (blob.type !== format.type) throw new Error(`this browser cannot encode ${format.label}`);
+  return blob;
+}
