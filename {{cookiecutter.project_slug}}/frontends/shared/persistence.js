@@ -11,8 +11,8 @@
 //   gave it and its matte PNG, rewritten only when the photo or the matte change.
 //   A reload reads both back: the same picture, and no new call to the model.
 // - createAutosave writes the present document a moment after each change (one
-//   write for a burst of edits), and reports a failed write (storage full,
-//   private mode) once, through onError: the editor shows it and keeps working.
+//   write for a burst of edits), and reports each failed write (storage full,
+//   private mode) through onError: the editor shows it and keeps working.
 //
 // Pure functions first (tested in Node), then the IndexedDB parts (tested in
 // the browser). editor.js wires them in.
@@ -100,7 +100,7 @@ export function readProject(data) {
     /** @type {Record<string, unknown>} */
     const state = {};
     for (const [key, fallback] of Object.entries(DEFAULT_STATE)) {
-      const value = layer[key] ?? fallback;
+      const value = key in layer ? layer[key] : fallback; // null is no number: refused
       if (typeof value !== typeof fallback || (typeof value === "number" && !Number.isFinite(value))) {
         throw damaged(`layer ${i + 1}'s "${key}" is not a ${typeof fallback}`);
       }
@@ -174,8 +174,8 @@ export function readWork(layers, images) {
  * Saves the work a moment after it changes: `update(doc, images)` after every
  * change (an unchanged document and the same images cost nothing), `flush()` to
  * write now. The layers are rewritten on each change of the document, the images
- * only when the photo or its matte changed. A failed write is reported once
- * (`onError`), until a later one succeeds; the next change tries again.
+ * only when the photo or its matte changed. Each failed write is reported
+ * (`onError`: the status line keeps saying so); the next change tries again.
  * @param {Storage} storage
  * @param {{ delay?: number, onError?: (err: unknown) => void }} [options]
  */
@@ -183,7 +183,6 @@ export function createAutosave(storage, { delay = 300, onError = () => {} } = {}
   /** @typedef {{ doc: Doc | null, images: Images | null }} Kept */
   /** @type {Kept} */ let saved = { doc: null, images: null }; // what the storage holds
   /** @type {Kept} */ let latest = saved; // what it should hold
-  let failing = false;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   /** @type {Promise<void>} */
@@ -201,10 +200,8 @@ export function createAutosave(storage, { delay = 300, onError = () => {} } = {}
     try {
       await storage.save(parts);
       saved = next;
-      failing = false;
     } catch (err) {
-      if (!failing) onError(err);
-      failing = true;
+      onError(err);
       saved = { doc: null, images: { photo: new Blob(), matte: null } }; // unknown now: rewrite all next time
     }
   }
