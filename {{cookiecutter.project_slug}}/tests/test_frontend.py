@@ -448,11 +448,15 @@ STORED = """async () => {
 
 
 def wait_until_stored(page, texts, photo, matte):
-    """The page has written this work to IndexedDB (a moment after the last change)."""
-    want = {"texts": texts, "photo": photo, "matte": matte}
-    page.wait_for_function(
-        f"({STORED})().then((s) => JSON.stringify(s) === {json.dumps(json.dumps(want))})"
-    )
+    """The page has written this work to IndexedDB (a moment after the last change). Each poll
+    starts a read and checks the last one that finished (wait_for_function takes no promise)."""
+    want = json.dumps({"texts": texts, "photo": photo, "matte": matte}, separators=(",", ":"))
+    poll = """() => {
+      (READ)().then((s) => { window.storedWork = JSON.stringify(s); });
+      return window.storedWork === WANT;
+    }"""
+    poll = poll.replace("READ", STORED).replace("WANT", json.dumps(want))
+    page.wait_for_function(poll, polling=100)
 
 
 def wait_for_status(page, text, kind=None):
@@ -562,9 +566,9 @@ def test_a_bad_project_file_is_refused_with_a_message_and_changes_nothing(page, 
     wait_for_status(page, message, "error")
     assert layer_labels(page, 1) == ["KEEP"]
     assert page.get_by_test_id("text-input").input_value() == "KEEP"
-    assert page.get_by_test_id("undo").is_enabled()  # the style edits; the refusal is no step
-    page.get_by_test_id("undo").click()
-    page.wait_for_function("document.querySelector('[data-testid=text-color]').value !== '#ff0000'")
+    page.get_by_test_id("undo").click()  # the refusal was no step: Undo undoes the last edit
+    page.wait_for_function("document.querySelector('[data-testid=font-size]').value !== '20'")
+    assert page.get_by_test_id("text-input").input_value() == "KEEP"
 
 
 # Puts layers that read well and a "photo" that is no image into the page's IndexedDB.

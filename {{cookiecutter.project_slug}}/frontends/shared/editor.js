@@ -381,21 +381,20 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   /** Shows the work kept, unless the user has started meanwhile. @param {import("./persistence.js").Work} work */
   async function reopen({ project, images }) {
     const untouched = () => !latestUpload && !history.canUndo;
+    /** @type {[{ photo: ImageBitmap, inFull: () => Promise<Picture> }, ImageBitmap | null] | null} */
+    let decoded = null;
+    try {
+      decoded = images && await Promise.all([decodeForScreen(images.photo), images.matte && createImageBitmap(images.matte)]);
+    } catch {
+      throw new FormatError("its photo could not be read");
+    }
+    if (!untouched()) return;
     let doc = history.present;
-    if (images) {
-      /** @type {[{ photo: ImageBitmap, inFull: () => Promise<Picture> }, ImageBitmap | null]} */
-      let decoded;
-      try {
-        decoded = await Promise.all([decodeForScreen(images.photo), images.matte && createImageBitmap(images.matte)]);
-      } catch {
-        throw new FormatError("its photo could not be read");
-      }
-      if (!untouched()) return;
+    if (images && decoded) {
       const [{ photo, inFull }, matte] = decoded, id = ++latestUpload;
       photos.set(id, { picture: photo, inFull, matte, file: images.photo, matteFile: images.matte });
       doc = withPhoto(doc, id, imageSize(photo));
     }
-    if (!untouched()) return;
     history.replace(withProject(doc, project)); // not an undo step: the session starts here
     loadFonts(project.layers);
     if (!images) return publish();
