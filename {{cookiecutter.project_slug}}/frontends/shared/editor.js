@@ -103,7 +103,6 @@ import {
  * @property {() => void} newWork  back to the empty editor (one undo step; the browser's copy is emptied at once)
  * @property {() => void} saveProject  download the layers as a project file (browser only)
  * @property {(file: Blob) => Promise<void>} openProject  replace the layers by a project file's (one undo step), or say in the status why not
- * @property {() => Promise<void>} restored  resolves once the work kept in the browser is back (or there was none)
  */
 
 const MODEL_MAX_SIDE = 1024; // the backend's matte is <= 1024 px: a bigger upload only costs time
@@ -401,7 +400,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     publish(images.matte ? { kind: "done", text: "Restored your last picture." }
       : { kind: "info", text: "Restored your last picture, but not its cut-out (it had not arrived): choose the photo again." });
   }
-  const restored = restore();
+  restore();
 
   /**
    * New asks nothing and is one undo step, like any other change: Undo brings the
@@ -443,7 +442,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     },
     getSnapshot: () => snapshot,
     set, loadFile, pickAt, moveBy, handleKey, act, exportBlob, download,
-    newWork, saveProject, openProject, restored: () => restored,
+    newWork, saveProject, openProject,
     selectLayer: selectLayerById,
     handleShortcut: (event) => run(historyShortcut(event)),
     handleListKey: ({ key }) => {
