@@ -456,7 +456,15 @@ def wait_until_stored(page, texts, photo, matte):
       return window.storedWork === WANT;
     }"""
     poll = poll.replace("READ", STORED).replace("WANT", json.dumps(want))
-    page.wait_for_function(poll, polling=100)
+    try:
+        page.wait_for_function(poll, polling=100)
+    except Exception as timeout:  # say what was kept instead
+        kept = page.evaluate("window.storedWork")
+        raise AssertionError(f"kept {kept}, not {want}; status: {status_of(page)}") from timeout
+
+
+def status_of(page):
+    return page.get_by_test_id("status").text_content()
 
 
 def wait_for_status(page, text, kind=None):
@@ -482,6 +490,7 @@ def test_a_reload_restores_the_picture_without_calling_the_model_again(
     wait_for_subject(page)
     style_text(page)
     page.get_by_test_id("add-layer").click()
+    wait_for_layers(page, 2)  # the controls show the new layer: typing goes to it
     page.get_by_test_id("text-input").fill("SECOND")
     page.get_by_test_id("layer-front").check()
     wait_until_stored(page, ["HHHHHHHH", "SECOND"], photo=True, matte=True)
@@ -502,9 +511,8 @@ def test_new_clears_the_work_and_a_reload_then_shows_the_empty_editor(page):
     style_text(page, "OLD")
     wait_until_stored(page, ["OLD"], photo=True, matte=True)
     page.get_by_test_id("new").click()
-    wait_for_layers(page, 1)
-    page.get_by_test_id("export").wait_for(state="attached")
     page.wait_for_function("document.querySelector('[data-testid=export]').disabled")
+    assert layer_labels(page, 1) == ["HELLO"]
     assert page.get_by_test_id("text-input").input_value() == "HELLO"
     wait_until_stored(page, ["HELLO"], photo=False, matte=False)
     page.get_by_test_id("undo").click()  # within the session, New is one undo step
@@ -526,6 +534,7 @@ def test_a_saved_project_file_opens_again_and_brings_the_layers_back(page):
     wait_for_subject(page)
     style_text(page)
     page.get_by_test_id("add-layer").click()
+    wait_for_layers(page, 2)  # the controls show the new layer: typing goes to it
     page.get_by_test_id("text-input").fill("FRONT")
     page.get_by_test_id("layer-front").check()
     with page.expect_download() as download:
