@@ -28,7 +28,9 @@ from cookiecutter.main import cookiecutter
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-BUDGET_KB = {"vanilla": 25, "svelte": 45, "react": 90}
+# Issue 15's limits (layers, undo, saved work...): raised from 25 / 45 / 90 once saving the work
+# took vanilla over 25 KB.
+BUDGET_KB = {"vanilla": 40, "svelte": 60, "react": 110}
 # The vanilla page imports @gradio/client from this CDN.
 CDN_CLIENT = re.compile(r"https://cdn\.jsdelivr\.net/.*@gradio/client.*")
 CHROMIUM_FLAGS = [
