@@ -9,6 +9,7 @@ know exactly where the subject is and check pixels of the exported PNG.
 """
 
 import io
+import json
 import os
 import shutil
 import socket
@@ -566,3 +567,210 @@ def test_adjustments_change_the_background_but_not_the_subject(page):
     page.get_by_test_id("undo").click()  # the two sliders, undone one by one
     page.get_by_test_id("undo").click()
     assert (np.abs(np.asarray(export_file(page)[1].convert("RGB")).astype(int) - before) <= 1).all()
+
+
+# ---- Nothing lost on reload; New; project files. Each test has its own browser context, so its
+# own IndexedDB: a reload keeps the work, the next test starts empty.
+
+# What the page keeps in IndexedDB (persistence.js): the layers' texts, and whether the photo and
+# the matte are there; null before anything was kept.
+STORED = """async () => {
+  const db = await new Promise((ok, ko) => {
+    const r = indexedDB.open("text-behind-image", 1);
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => ko(r.error);
+  });
+  const get = (key) => new Promise((ok, ko) => {
+    const r = db.transaction("work").objectStore("work").get(key);
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => ko(r.error);
+  });
+  const [layers, images] = [await get("layers"), await get("images")];
+  db.close();
+  if (!layers) return null;
+  return { texts: layers.layers.map((l) => l.text), photo: Boolean(images?.photo),
+           matte: Boolean(images?.matte) };
+}"""
+
+
+def wait_until_stored(page, texts, photo, matte):
+    """The page has written this work to IndexedDB (a moment after the last change). Each poll
+    starts a read and checks the last one that finished (wait_for_function takes no promise)."""
+    want = json.dumps({"texts": texts, "photo": photo, "matte": matte}, separators=(",", ":"))
+    poll = """() => {
+      (READ)().then((s) => { window.storedWork = JSON.stringify(s); });
+      return window.storedWork === WANT;
+    }"""
+    poll = poll.replace("READ", STORED).replace("WANT", json.dumps(want))
+    try:
+        page.wait_for_function(poll, polling=100)
+    except Exception as timeout:  # say what was kept instead
+        kept = page.evaluate("window.storedWork")
+        raise AssertionError(f"kept {kept}, not {want}; status: {status_of(page)}") from timeout
+
+
+def status_of(page):
+    return page.get_by_test_id("status").text_content()
+
+
+def wait_for_status(page, text, kind=None):
+    check = f"s.textContent.includes({json.dumps(text)})"
+    if kind:
+        check += f" && s.dataset.kind === {json.dumps(kind)}"
+    page.wait_for_function(f"(s => {check})(document.querySelector('[data-testid=status]'))")
+
+
+def layer_labels(page, n):
+    return [item.text_content() for item in wait_for_layers(page, n).all()]
+
+
+def test_a_reload_restores_the_picture_without_calling_the_model_again(
+    page, app_module, monkeypatch
+):
+    calls = []
+    real = app_module.predict_matte
+    monkeypatch.setattr(app_module, "predict_matte", lambda image: calls.append(1) or real(image))
+    uploads = []
+    page.on("request", lambda r: "/upload" in r.url and r.method == "POST" and uploads.append(r))
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    page.get_by_text("Photo adjustments").click()  # a closed section at first
+    page.get_by_test_id("brightness").fill("150")  # before the texts: the last write holds it
+    style_text(page)
+    page.get_by_test_id("add-layer").click()
+    wait_for_layers(page, 2)  # the controls show the new layer: typing goes to it
+    page.get_by_test_id("text-input").fill("SECOND")
+    page.get_by_test_id("layer-front").check()
+    wait_until_stored(page, ["HHHHHHHH", "SECOND"], photo=True, matte=True)
+    before = export(page)
+    page.reload()
+    wait_for_status(page, "Restored", "done")
+    wait_for_subject(page)
+    assert layer_labels(page, 2) == ["SECOND · in front", "HHHHHHHH"]
+    assert page.get_by_test_id("text-input").input_value() == "SECOND"  # still selected
+    assert page.get_by_test_id("brightness").input_value() == "150"  # the adjustment too
+    assert (export(page) == before).all()  # the same picture, pixel for pixel
+    assert len(calls) == 1 and len(uploads) == 1  # the model ran once, before the reload
+    assert page.errors == []
+
+
+def test_new_clears_the_work_and_a_reload_then_shows_the_empty_editor(page):
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    style_text(page, "OLD")
+    wait_until_stored(page, ["OLD"], photo=True, matte=True)
+    page.get_by_test_id("new").click()
+    page.wait_for_function("document.querySelector('[data-testid=export]').disabled")
+    assert layer_labels(page, 1) == ["HELLO"]
+    assert page.get_by_test_id("text-input").input_value() == "HELLO"
+    wait_until_stored(page, ["HELLO"], photo=False, matte=False)
+    page.get_by_test_id("undo").click()  # within the session, New is one undo step
+    wait_for_subject(page)
+    assert page.get_by_test_id("text-input").input_value() == "OLD"
+    page.get_by_test_id("redo").click()
+    page.get_by_test_id("foreground").wait_for(state="hidden")
+    wait_until_stored(page, ["HELLO"], photo=False, matte=False)
+    page.reload()
+    wait_for_status(page, "Ready")
+    assert page.get_by_test_id("export").is_disabled()
+    assert page.get_by_test_id("foreground").is_hidden()
+    assert layer_labels(page, 1) == ["HELLO"]
+    assert page.errors == []
+
+
+def test_a_saved_project_file_opens_again_and_brings_the_layers_back(page):
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    style_text(page)
+    page.get_by_test_id("add-layer").click()
+    wait_for_layers(page, 2)  # the controls show the new layer: typing goes to it
+    page.get_by_test_id("text-input").fill("FRONT")
+    page.get_by_test_id("layer-front").check()
+    with page.expect_download() as download:
+        page.get_by_test_id("save-project").click()
+    path = download.value.path()
+    saved = json.loads(Path(path).read_text())
+    assert (saved["format"], saved["version"]) == ("text-behind-image", 1)
+    assert [layer["text"] for layer in saved["layers"]] == ["HHHHHHHH", "FRONT"]
+    assert Path(path).stat().st_size < 10_000  # the layers only: the photo is not in it
+    before = export(page)
+    for _ in range(2):
+        page.get_by_test_id("delete-layer").click()
+    wait_for_layers(page, 0)
+    page.get_by_test_id("open-project").set_input_files(path)
+    assert layer_labels(page, 2) == ["FRONT · in front", "HHHHHHHH"]
+    assert (export(page) == before).all()
+    page.get_by_test_id("undo").click()  # opening is one undo step
+    wait_for_layers(page, 0)
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG not a project", "not JSON"),
+        (json.dumps({"format": "text-behind-image", "version": 99, "layers": []}), "newer"),
+        (json.dumps({"format": "text-behind-image", "version": 1, "size": None, "selected": None,
+                     "layers": [{"text": "X", "fontSize": "big"}]}), '"fontSize" is not a number'),
+    ],
+    ids=["not-json", "newer-version", "wrong-shape"],
+)  # fmt: skip
+def test_a_bad_project_file_is_refused_with_a_message_and_changes_nothing(page, content, message):
+    style_text(page, "KEEP")
+    data = content.encode() if isinstance(content, str) else content
+    page.get_by_test_id("open-project").set_input_files(
+        {"name": "project.json", "mimeType": "application/json", "buffer": data}
+    )
+    wait_for_status(page, message, "error")
+    assert layer_labels(page, 1) == ["KEEP"]
+    assert page.get_by_test_id("text-input").input_value() == "KEEP"
+    page.get_by_test_id("undo").click()  # the refusal was no step: Undo undoes the last edit
+    page.wait_for_function("document.querySelector('[data-testid=font-size]').value !== '20'")
+    assert page.get_by_test_id("text-input").input_value() == "KEEP"
+
+
+# Puts layers that read well and a "photo" that is no image into the page's IndexedDB.
+DAMAGE = """async () => {
+  const db = await new Promise((ok, ko) => {
+    const r = indexedDB.open("text-behind-image", 1);
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => ko(r.error);
+  });
+  const tx = db.transaction("work", "readwrite");
+  tx.objectStore("work").put({ format: "text-behind-image", version: 1, size: null, selected: 0,
+                               layers: [{ text: "LOST" }] }, "layers");
+  tx.objectStore("work").put({ version: 1, photo: new Blob(["garbage"], { type: "image/jpeg" }),
+                               matte: null }, "images");
+  await new Promise((ok, ko) => { tx.oncomplete = ok; tx.onerror = () => ko(tx.error); });
+  db.close();
+}"""
+
+
+def test_damaged_stored_work_is_cleared_with_a_message_and_the_editor_works(page):
+    page.evaluate(DAMAGE)
+    page.reload()
+    wait_for_status(page, "could not be restored, so it was cleared", "error")
+    assert layer_labels(page, 1) == ["HELLO"]  # the empty editor
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    wait_until_stored(page, ["HELLO"], photo=True, matte=True)  # kept again, from a clean start
+
+
+# A browser whose storage is full: every write to IndexedDB fails.
+FULL_STORAGE = """
+IDBObjectStore.prototype.put = function () {
+  throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+};
+"""
+
+
+def test_a_failed_save_is_shown_and_the_editor_keeps_working(browser, server_url):
+    page = open_editor(browser, server_url, init_script=FULL_STORAGE)
+    try:
+        style_text(page)
+        wait_for_status(page, "could not keep your work (its storage is full)", "error")
+        upload(page, photo_bytes())
+        wait_for_subject(page)
+        assert is_red(export(page))[:, :600].sum() > 2000
+    finally:
+        page.close()

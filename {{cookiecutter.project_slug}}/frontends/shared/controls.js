@@ -223,3 +223,17 @@ export function parseInput(control, raw) {
 export function displayValue(control, state) {
   return control.type === "range" ? `${state[control.key]}${control.unit ?? ""}` : "";
 }
+
+// ---- The project: New, Save project, Open project (persistence.js keeps the work).
+
+/**
+ * A button acting on the whole work; `id` names the editor's method it calls.
+ * @typedef {{id: "newWork" | "saveProject", label: string, testid: string, title: string}} ProjectButton
+ */
+/** The project's buttons, in order; each frontend renders them, then OPEN_PROJECT. @type {readonly ProjectButton[]} */
+export const PROJECT_ACTIONS = [
+  { id: "newWork", label: "New", testid: "new", title: "Start again with no photo (Undo brings the last picture back)" },
+  { id: "saveProject", label: "Save project", testid: "save-project", title: "Download the layers as a JSON file (the photo is not in it)" },
+];
+/** The file input that opens a saved project (its layers replace the current ones). */
+export const OPEN_PROJECT = Object.freeze({ label: "Open project", testid: "open-project", accept: ".json,application/json" });

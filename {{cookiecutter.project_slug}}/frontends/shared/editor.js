@@ -23,6 +23,9 @@ import {
   LAYER_CHANGES, createDoc, createHistory, historyShortcut, layerActions, layerAtClient, listKeyTarget,
   moveLayer, nudge, selectLayer, selectedLayer, updateLayer, withPhoto, adjustPhoto,
 } from "./document.js";
+import {
+  FormatError, PROJECT_FILENAME, createAutosave, projectJson, readProjectFile, storageError, withProject,
+} from "./persistence.js";
 
 /** @typedef {import("./editor-core.js").State} State */
 /** @typedef {import("./editor-core.js").Picture} Picture */
@@ -77,6 +80,8 @@ import {
  * @property {() => Promise<GradioModule>} loadGradio  imports the Gradio JS client, lazily (see createEditor)
  * @property {string} [url]       the Gradio server; default: the page's own directory
  * @property {string} [endpoint]  default "/matte"
+ * @property {import("./persistence.js").Storage | null} [storage]  where the work is kept across
+ *   reloads (openBrowserStorage() in persistence.js); none: nothing is kept
  */
 /**
  * The stacked canvases of the preview: the photo, the text layers behind the
@@ -103,6 +108,9 @@ import {
  * @property {(filename?: string) => Promise<void>} download  save it (browser only; the name's extension follows the format); the status says what it does, and errors
  * @property {<K extends keyof Adjust>(key: K, value: Adjust[K]) => void} adjustPhoto  change one photo adjustment (a slider movement is one undo step)
  * @property {<K extends keyof ExportOptions>(key: K, value: ExportOptions[K]) => void} setExport  change one export setting
+ * @property {() => void} newWork  back to the empty editor (one undo step; the browser's copy is emptied at once)
+ * @property {() => void} saveProject  download the layers and the photo adjustments as a project file (browser only)
+ * @property {(file: Blob) => Promise<void>} openProject  replace the layers and adjustments by a project file's (one undo step), or say in the status why not
  */
 
 const MODEL_MAX_SIDE = 1024; // the backend's matte is <= 1024 px: a bigger upload only costs time
@@ -164,13 +172,15 @@ const HISTORY_LIMIT = 100; // undo steps kept; the oldest are forgotten
 const MERGE_MS = 1000; // edits of one control this close together are one undo step (typing, a slider)
 
 /** @param {EditorOptions} options @returns {Editor} */
-export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
+export function createEditor({ loadGradio, url, endpoint = "/matte", storage = null }) {
   const history = createHistory(createDoc(), { limit: HISTORY_LIMIT });
-  // The pictures of every photo a Doc in the history names (a Doc holds only the id).
-  /** @type {Map<number, { picture: Picture, inFull: () => Promise<Picture>, matte: Picture | null }>} */
+  // The pictures of every photo a Doc in the history names (a Doc holds only the id),
+  // with the files they came from (the photo as given, the matte PNG): what the browser keeps.
+  /** @type {Map<number, { picture: Picture, inFull: () => Promise<Picture>, matte: Picture | null, file: Blob, matteFile: Blob | null }>} */
   const photos = new Map();
   /** @type {Status} */
-  let status = { kind: "info", text: "Connecting…" };
+  const connecting = { kind: "info", text: "Connecting…" };
+  let status = connecting;
   let fonts = 0; // bumps when a web font has loaded: the text layers are redrawn
   /** @type {Set<() => void>} */
   const listeners = new Set();
@@ -179,6 +189,8 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
   const preview = createPreview();
   /** @type {ExportOptions} */
   let exportOptions = DEFAULT_EXPORT;
+  /** @type {ReturnType<typeof createAutosave> | null} */
+  let autosave = null; // once the browser's copy is restored (see restore)
 
   /** @returns {Snapshot} */
   function view() {
@@ -197,6 +209,8 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     // Forget the pictures no Doc in the history names any more.
     const named = new Set(history.entries().map((d) => d.photo));
     for (const id of photos.keys()) if (!named.has(id)) photos.delete(id);
+    const shot = photos.get(history.present.photo);
+    autosave?.update(history.present, shot ? { photo: shot.file, matte: shot.matteFile } : null);
     snapshot = view();
     for (const listener of [...listeners]) listener();
   }
@@ -216,7 +230,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
 
   const connection = connect(loadGradio, url); // once, at creation
   connection.then(
-    () => { if (!latestUpload) setStatus("info", READY); },
+    () => { if (!latestUpload && status === connecting) setStatus("info", READY); }, // not over a restore's message
     (err) => setStatus("error", `Could not connect to the backend: ${reason(err)}. You can still add text and download.`),
   );
 
@@ -268,7 +282,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     });
     job.catch(() => {});
     // A new photo is one undo step; the layers keep their place on the picture.
-    photos.set(id, { picture: photo, inFull, matte: null });
+    photos.set(id, { picture: photo, inFull, matte: null, file, matteFile: null });
     status = { kind: "busy", text: "Uploading…" };
     edit((doc) => withPhoto(doc, id, imageSize(photo)));
     const shown = () => id === latestUpload && history.present.photo === id;
@@ -278,7 +292,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
       const matte = await receiveMatte(messages, (next) => { if (shown()) publish(next); }, () => id !== latestUpload);
       const shot = photos.get(id);
       if (!matte || !shot) return;
-      shot.matte = matte; // also when an undo went back to an earlier photo: a redo shows it
+      [shot.matte, shot.matteFile] = [matte.picture, matte.file]; // also when an undo went back to an earlier photo: a redo shows it
       publish(shown() ? { kind: "done", text: "Done. Drag the text to place it, then download." } : status);
     } catch (err) {
       if (shown()) publish(matteError(err));
@@ -362,6 +376,89 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     publish();
   }
 
+  // ---- Keeping the work (the formats and IndexedDB are persistence.js's): restored once,
+  // at creation, then saved a moment after each change (publish calls autosave.update).
+
+  /** Web fonts of layers that arrived at once (a restore, a project file): drawn once loaded. @param {readonly Layer[]} layers */
+  function loadFonts(layers) {
+    const loads = layers.map((l) => loadFont(l.fontFamily, l.fontWeight).catch(() => {})); // else the fallback font
+    Promise.all(loads).then(() => { fonts++; publish(); });
+  }
+  /** The browser's copy is unusable: cleared, so the next reload starts clean. @param {unknown} err */
+  function discard(err) {
+    storage?.clear().catch(() => {});
+    setStatus("error", `The work kept in this browser could not be restored, so it was cleared (${reason(err)}).`);
+  }
+  /** Reads the browser's copy back, then starts saving. */
+  async function restore() {
+    if (!storage) return;
+    try {
+      const work = await storage.load();
+      if (work) await reopen(work);
+    } catch (err) {
+      if (!(err instanceof FormatError)) return setStatus("error", storageError(err)); // no IndexedDB here (some private modes): nothing is kept
+      discard(err); // damaged, or an older format
+    }
+    autosave = createAutosave(storage, { onError: (err) => setStatus("error", storageError(err)) });
+    if (typeof addEventListener === "function") addEventListener("pagehide", () => autosave?.flush());
+    publish(); // saves what changed meanwhile
+  }
+  /** Shows the work kept, unless the user has started meanwhile. @param {import("./persistence.js").Work} work */
+  async function reopen({ project, images }) {
+    const untouched = () => !latestUpload && !history.canUndo;
+    /** @type {[{ photo: ImageBitmap, inFull: () => Promise<Picture> }, ImageBitmap | null] | null} */
+    let decoded = null;
+    try {
+      decoded = images && await Promise.all([decodeForScreen(images.photo), images.matte && createImageBitmap(images.matte)]);
+    } catch {
+      throw new FormatError("its photo could not be read");
+    }
+    if (!untouched()) return;
+    let doc = history.present;
+    if (images && decoded) {
+      const [{ photo, inFull }, matte] = decoded, id = ++latestUpload;
+      photos.set(id, { picture: photo, inFull, matte, file: images.photo, matteFile: images.matte });
+      doc = withPhoto(doc, id, imageSize(photo));
+    }
+    history.replace(withProject(doc, project)); // not an undo step: the session starts here
+    loadFonts(project.layers);
+    if (!images) return publish();
+    publish(images.matte ? { kind: "done", text: "Restored your last picture." }
+      : { kind: "info", text: "Restored your last picture, but not its cut-out (it had not arrived): choose the photo again." });
+  }
+  restore();
+
+  /**
+   * New asks nothing and is one undo step, like any other change: Undo brings the
+   * last picture back within this session. The browser's copy is emptied at once
+   * (not a moment later), so a reload right after New shows the empty editor.
+   * @type {Editor["newWork"]}
+   */
+  function newWork() {
+    edit(() => createDoc());
+    setStatus("info", "New picture. Upload a photo to start (Undo brings the last one back).");
+    autosave?.flush();
+  }
+
+  /** @type {Editor["saveProject"]} */
+  function saveProject() {
+    saveBlob(new Blob([projectJson(history.present)], { type: "application/json" }), PROJECT_FILENAME);
+    setStatus("info", `Saved the layers and the photo adjustments to ${PROJECT_FILENAME} (the photo is not in it).`);
+  }
+
+  /** @type {Editor["openProject"]} */
+  async function openProject(file) {
+    try {
+      const project = await readProjectFile(file);
+      edit((doc) => withProject(doc, project));
+      loadFonts(project.layers);
+      const n = project.layers.length;
+      setStatus("info", `Opened a project of ${n} text layer${n === 1 ? "" : "s"}.`);
+    } catch (err) {
+      setStatus("error", err instanceof FormatError ? err.message : `Could not read this file: ${reason(err)}.`);
+    }
+  }
+
   /** @param {Action | null} action */
   const run = (action) => (action ? (act(action), true) : false);
   return {
@@ -372,6 +469,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
     getSnapshot: () => snapshot,
     set, loadFile, pickAt, moveBy, handleKey, act, exportBlob, download,
     adjustPhoto: adjustPhotoSetting, setExport,
+    newWork, saveProject, openProject,
     selectLayer: selectLayerById,
     handleShortcut: (event) => run(historyShortcut(event)),
     handleListKey: ({ key }) => {
@@ -387,8 +485,9 @@ export function createEditor({ loadGradio, url, endpoint = "/matte" }) {
  * Reads the answer of a /matte job: passes its status messages on, then fetches
  * and decodes the matte. Null when `stale()` turns true (a newer photo replaced
  * this one) or the backend reported an error; throws when the matte is missing.
+ * The PNG comes too, for the browser's copy of the work.
  * @param {AsyncIterable<GradioMessage>} messages @param {(status: Status) => void} onStatus
- * @param {() => boolean} stale @returns {Promise<Picture | null>}
+ * @param {() => boolean} stale @returns {Promise<{ picture: Picture, file: Blob } | null>}
  */
 async function receiveMatte(messages, onStatus, stale) {
   /** @type {unknown} */
@@ -408,8 +507,9 @@ async function receiveMatte(messages, onStatus, stale) {
   if (!matteUrl) throw new Error("The backend returned no matte");
   const response = await fetch(matteUrl);
   if (!response.ok) throw new Error(`HTTP ${response.status} fetching the matte`);
-  const matte = await createImageBitmap(await response.blob());
-  return stale() ? null : matte;
+  const file = await response.blob();
+  const picture = await createImageBitmap(file);
+  return stale() ? null : { picture, file };
 }
 
 /** Saves a file through a temporary link (browser only). @param {Blob} blob @param {string} filename */

@@ -3,11 +3,12 @@
 // the state, backend calls and drawing from editor.js / editor-core.js (shared
 // with the React and Svelte frontends). Plain ES modules: no build step.
 import {
-  ACTIONS, SECTIONS, actionTitle, controlId, displayValue, inputValue, layerItemId, layerItems, parseInput,
+  ACTIONS, OPEN_PROJECT, PROJECT_ACTIONS, SECTIONS, actionTitle, controlId, displayValue, inputValue, layerItemId, layerItems, parseInput,
 } from "./controls.js";
 import { EXPORT_SECTION, PHOTO_SECTION, downloadLabel } from "./controls.js";
 import { fitInto } from "./editor-core.js";
 import { createEditor } from "./editor.js";
+import { openBrowserStorage } from "./persistence.js";
 
 /** @typedef {import("./controls.js").Control} Control */
 /** @typedef {import("./editor.js").Snapshot} Snapshot */
@@ -18,7 +19,8 @@ import { createEditor } from "./editor.js";
  */
 
 const GRADIO_CLIENT = "https://cdn.jsdelivr.net/npm/@gradio/client@2.7.0/dist/index.min.js";
-const editor = createEditor({ loadGradio: () => import(GRADIO_CLIENT) });
+// The work is kept in this browser (IndexedDB) across reloads.
+const editor = createEditor({ loadGradio: () => import(GRADIO_CLIENT), storage: openBrowserStorage() });
 
 /** @template {HTMLElement} T @param {string} id @returns {T} */
 const $ = (id) => /** @type {T} */ (document.getElementById(id));
@@ -214,3 +216,22 @@ stage.addEventListener("keydown", (e) => { if (editor.handleKey(e)) e.preventDef
 window.addEventListener("keydown", (e) => { if (editor.handleShortcut(e)) e.preventDefault(); });
 
 exportButton.addEventListener("click", () => editor.download());
+
+// ---- The project: New, Save project, Open project (a file input, emptied after
+// each pick, so that picking the same file again opens it again).
+
+const openInput = Object.assign(document.createElement("input"), { type: "file", accept: OPEN_PROJECT.accept, id: "open-project" });
+openInput.dataset.testid = OPEN_PROJECT.testid;
+openInput.addEventListener("change", () => {
+  const file = openInput.files?.[0];
+  openInput.value = "";
+  if (file) editor.openProject(file);
+});
+const openLabel = Object.assign(document.createElement("label"), { className: "upload" });
+openLabel.append(Object.assign(document.createElement("span"), { textContent: OPEN_PROJECT.label }), openInput);
+$("project").append(...PROJECT_ACTIONS.map((action) => {
+  const button = Object.assign(document.createElement("button"), { type: "button", textContent: action.label, title: action.title });
+  button.dataset.testid = action.testid;
+  button.addEventListener("click", () => editor[action.id]());
+  return button;
+}), openLabel);

@@ -6,13 +6,16 @@ import { createEditor } from "./lib/editor.js";
 import { Controls, SettingsSection } from "./Controls.tsx";
 import { EXPORT_SECTION, PHOTO_SECTION, downloadLabel } from "./lib/controls.js";
 import { Layers } from "./Layers.tsx";
+import { Project } from "./Project.tsx";
+import { openBrowserStorage } from "./lib/persistence.js";
 import { Stage } from "./Stage.tsx";
 
 // One editor for the page, created at module scope rather than in a component:
 // it connects to the backend at once, and survives re-renders (and StrictMode's
 // double mounting). The dynamic import gives @gradio/client its own chunk,
-// loaded in parallel with the first render.
-const editor = createEditor({ loadGradio: () => import("@gradio/client") });
+// loaded in parallel with the first render. The work is kept in this browser
+// (IndexedDB) across reloads.
+const editor = createEditor({ loadGradio: () => import("@gradio/client"), storage: openBrowserStorage() });
 
 // index.html is the only file the template renders, so the project name is
 // read back from its <title>.
@@ -42,6 +45,7 @@ export default function App() {
 
       <main className="layout">
         <form id="controls" className="sidebar" autoComplete="off" onSubmit={(e) => e.preventDefault()}>
+          <Project editor={editor} />
           <label className="upload">
             <span>Photo</span>
             <input
