@@ -572,8 +572,8 @@ def test_adjustments_change_the_background_but_not_the_subject(page):
 # ---- Nothing lost on reload; New; project files. Each test has its own browser context, so its
 # own IndexedDB: a reload keeps the work, the next test starts empty.
 
-# What the page keeps in IndexedDB (persistence.js): the layers' texts, and whether the photo and
-# the matte are there; null before anything was kept.
+# What the page keeps in IndexedDB (persistence.js): the present's texts, whether its photo and
+# matte are there, and how many undo steps are kept; null before anything was kept.
 STORED = """async () => {
   const db = await new Promise((ok, ko) => {
     const r = indexedDB.open("text-behind-image", 1);
@@ -585,23 +585,28 @@ STORED = """async () => {
     r.onsuccess = () => ok(r.result);
     r.onerror = () => ko(r.error);
   });
-  const [layers, images] = [await get("layers"), await get("images")];
+  const history = await get("history");
+  if (!history) return db.close(), null;
+  const step = history.steps[history.at];
+  const images = step.photo && await get("photo:" + step.photo);
   db.close();
-  if (!layers) return null;
-  return { texts: layers.layers.map((l) => l.text), photo: Boolean(images?.photo),
-           matte: Boolean(images?.matte) };
+  return { texts: step.project.layers.map((l) => l.text), photo: Boolean(images?.photo),
+           matte: Boolean(images?.matte), undo: history.at };
 }"""
 
 
-def wait_until_stored(page, texts, photo, matte):
-    """The page has written this work to IndexedDB (a moment after the last change). Each poll
-    starts a read and checks the last one that finished (wait_for_function takes no promise)."""
-    want = json.dumps({"texts": texts, "photo": photo, "matte": matte}, separators=(",", ":"))
+def wait_until_stored(page, texts, photo, matte, undo=None):
+    """The page has written this work to IndexedDB (a moment after the last change), with `undo`
+    steps before it (when given). Each poll starts a read and checks the last one that finished
+    (wait_for_function takes no promise)."""
+    want = {"texts": texts, "photo": photo, "matte": matte} | ({} if undo is None else {"undo": undo})
     poll = """() => {
-      (READ)().then((s) => { window.storedWork = JSON.stringify(s); });
+      (READ)().then((s) => { window.storedWork = s && JSON.stringify(KEYS.map((k) => s[k])); });
       return window.storedWork === WANT;
     }"""
-    poll = poll.replace("READ", STORED).replace("WANT", json.dumps(want))
+    values = json.dumps(list(want.values()), separators=(",", ":"))
+    poll = poll.replace("READ", STORED).replace("KEYS", json.dumps(list(want)))
+    poll = poll.replace("WANT", json.dumps(values))
     try:
         page.wait_for_function(poll, polling=100)
     except Exception as timeout:  # say what was kept instead
@@ -622,6 +627,15 @@ def wait_for_status(page, text, kind=None):
 
 def layer_labels(page, n):
     return [item.text_content() for item in wait_for_layers(page, n).all()]
+
+
+def wait_for_labels(page, labels):
+    """The layer list shows these labels, top first (the page redraws at the next frame)."""
+    texts = "[...document.querySelectorAll('[data-testid=layer-item]')].map((e) => e.textContent)"
+    try:
+        page.wait_for_function(f"want => JSON.stringify({texts}) === JSON.stringify(want)", arg=labels)
+    except Exception as timeout:
+        raise AssertionError(f"the layers are {page.evaluate(texts)}, not {labels}") from timeout
 
 
 def test_a_reload_restores_the_picture_without_calling_the_model_again(
@@ -651,6 +665,44 @@ def test_a_reload_restores_the_picture_without_calling_the_model_again(
     assert page.get_by_test_id("brightness").input_value() == "150"  # the adjustment too
     assert (export(page) == before).all()  # the same picture, pixel for pixel
     assert len(calls) == 1 and len(uploads) == 1  # the model ran once, before the reload
+    assert page.errors == []
+
+
+def test_a_reload_keeps_the_undo_history_across_two_photos(page, app_module, monkeypatch):
+    calls = []
+    real = app_module.predict_matte
+    monkeypatch.setattr(app_module, "predict_matte", lambda image: calls.append(1) or real(image))
+    upload(page, photo_bytes())
+    wait_for_status(page, "Done", "done")
+    first = export(page)
+    upload(page, photo_bytes(box=(100, 100, 500, 500)), name="second.jpg")
+    wait_for_status(page, "Done", "done")
+    page.get_by_test_id("text-input").fill("ONE")
+    for n, text in ((2, "TWO"), (3, "THREE")):
+        page.get_by_test_id("add-layer").click()
+        wait_for_layers(page, n)  # the controls show the new layer: typing goes to it
+        page.get_by_test_id("text-input").fill(text)
+    page.get_by_test_id("layer-front").check()
+    wait_until_stored(page, ["ONE", "TWO", "THREE"], photo=True, matte=True)
+    page.reload()
+    wait_for_status(page, "Restored", "done")
+    wait_for_labels(page, ["THREE · in front", "TWO", "ONE"])
+    page.get_by_test_id("undo").click()  # the front checkbox
+    wait_for_labels(page, ["THREE", "TWO", "ONE"])
+    page.get_by_test_id("undo").click()  # the typing of THREE
+    wait_for_labels(page, ["HELLO", "TWO", "ONE"])
+    page.get_by_test_id("redo").click()
+    wait_for_labels(page, ["THREE", "TWO", "ONE"])
+    # Back past the second photo, to the start: the redone THREE, the added layer, TWO, the
+    # added layer, ONE, the second photo, the first photo.
+    for _ in range(7):
+        page.get_by_test_id("undo").click()
+    page.wait_for_function("document.querySelector('[data-testid=undo]').disabled")
+    assert page.get_by_test_id("export").is_disabled()
+    page.get_by_test_id("redo").click()  # the first photo, with its cut-out, kept too
+    wait_for_subject(page)
+    assert (export(page) == first).all()
+    assert len(calls) == 2  # once per photo, before the reload
     assert page.errors == []
 
 

@@ -175,7 +175,9 @@ export function listKeyTarget(doc, key) {
  * @property {() => void} seal  the next commit starts a new step, whatever its group
  * @property {() => boolean} undo  false when there is nothing to undo
  * @property {() => boolean} redo
- * @property {() => T[]} entries  every state the history holds (past, present, future)
+ * @property {() => T[]} entries  every state the history holds, oldest first (past, present, future)
+ * @property {number} at  the present's index in entries()
+ * @property {(entries: readonly T[], at: number) => void} reset  a whole history at once (read back after a reload)
  */
 
 /**
@@ -224,7 +226,14 @@ export function createHistory(initial, { limit = 100, now = () => Date.now() } =
       last = { group: null, at: 0 };
       return true;
     },
-    entries: () => [...past, present, ...future],
+    entries: () => [...past, present, ...future.toReversed()], // future: the next redo last
+    get at() { return past.length; },
+    reset(entries, at) {
+      past.splice(0, past.length, ...entries.slice(Math.max(0, at - limit), at));
+      present = entries[at];
+      future = entries.slice(at + 1).reverse();
+      last = { group: null, at: 0 };
+    },
   };
 }
 

@@ -136,6 +136,22 @@ describe("history", () => {
     expect(history.entries()).toHaveLength(101);
   });
 
+  it("lists its steps oldest first with the present's index, and takes a whole history back", () => {
+    const { history } = numbers();
+    for (const n of [1, 2, 3]) history.commit(n);
+    history.undo();
+    history.undo();
+    expect([history.entries(), history.at]).toEqual([[0, 1, 2, 3], 1]);
+    const restored = createHistory(-1);
+    restored.reset(history.entries(), history.at); // as after a reload
+    expect([restored.present, restored.canUndo, restored.canRedo]).toEqual([1, true, true]);
+    restored.redo();
+    restored.redo();
+    expect([restored.present, restored.redo()]).toEqual([3, false]);
+    while (restored.undo());
+    expect(restored.present).toBe(0);
+  });
+
   it("replaces the present without a step (a selection)", () => {
     const { history } = numbers();
     history.commit(1);

@@ -176,8 +176,14 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   const history = createHistory(createDoc(), { limit: HISTORY_LIMIT });
   // The pictures of every photo a Doc in the history names (a Doc holds only the id),
   // with the files they came from (the photo as given, the matte PNG): what the browser keeps.
-  /** @type {Map<number, { picture: Picture, inFull: () => Promise<Picture>, matte: Picture | null, file: Blob, matteFile: Blob | null }>} */
+  // `key` names the photo in the browser's copy, across reloads.
+  /** @type {Map<number, { key: string, picture: Picture, matte: Picture | null, file: Blob, matteFile: Blob | null }>} */
   const photos = new Map();
+  /** A photo's files, for the browser's copy. @param {number} id */
+  const keptPhoto = (id) => {
+    const shot = photos.get(id);
+    return shot ? { key: shot.key, photo: shot.file, matte: shot.matteFile } : null;
+  };
   /** @type {Status} */
   const connecting = { kind: "info", text: "Connecting…" };
   let status = connecting;
@@ -209,8 +215,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     // Forget the pictures no Doc in the history names any more.
     const named = new Set(history.entries().map((d) => d.photo));
     for (const id of photos.keys()) if (!named.has(id)) photos.delete(id);
-    const shot = photos.get(history.present.photo);
-    autosave?.update(history.present, shot ? { photo: shot.file, matte: shot.matteFile } : null);
+    autosave?.update(history.entries(), history.at, keptPhoto);
     snapshot = view();
     for (const listener of [...listeners]) listener();
   }
@@ -230,7 +235,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
 
   const connection = connect(loadGradio, url); // once, at creation
   connection.then(
-    () => { if (!latestUpload && status === connecting) setStatus("info", READY); }, // not over a restore's message
+    () => { if (status === connecting) setStatus("info", READY); }, // not over an upload's or a restore's message
     (err) => setStatus("error", `Could not connect to the backend: ${reason(err)}. You can still add text and download.`),
   );
 
@@ -261,10 +266,8 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     const id = ++latestUpload;
     /** @type {ImageBitmap} */
     let photo;
-    /** @type {() => Promise<Picture>} */
-    let inFull;
     try {
-      ({ photo, inFull } = await decodeForScreen(file));
+      photo = await decodeForScreen(file);
     } catch {
       setStatus("error", "Could not read this file as an image. Try a JPEG, PNG or WebP photo.");
       return; // the previous photo, if any, stays editable
@@ -282,7 +285,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     });
     job.catch(() => {});
     // A new photo is one undo step; the layers keep their place on the picture.
-    photos.set(id, { picture: photo, inFull, matte: null, file, matteFile: null });
+    photos.set(id, { key: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`, picture: photo, matte: null, file, matteFile: null });
     status = { kind: "busy", text: "Uploading…" };
     edit((doc) => withPhoto(doc, id, imageSize(photo)));
     const shown = () => id === latestUpload && history.present.photo === id;
@@ -347,8 +350,9 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   async function exportBlob(options = exportOptions) {
     const { photo, size, layers, adjust } = history.present, shot = photos.get(photo);
     if (!shot || !size) throw new Error("No photo yet");
-    // The text was placed on the screen's photo, which may be a reduced decode.
-    return encodeExport({ photo: await shot.inFull(), matte: shot.matte, layers, placedOn: size, adjust, options });
+    // The text was placed on the screen's photo, which may be a reduced decode: the export
+    // decodes the file in full.
+    return encodeExport({ photo: shot.file, matte: shot.matte, layers, placedOn: size, adjust, options });
   }
 
   /** @type {Editor["download"]} */
@@ -392,39 +396,56 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   /** Reads the browser's copy back, then starts saving. */
   async function restore() {
     if (!storage) return;
+    /** @type {import("./persistence.js").Work | null} */
+    let work = null, restored = false;
     try {
-      const work = await storage.load();
-      if (work) await reopen(work);
+      work = await storage.load();
+      restored = work !== null && await reopen(work);
+      if (work && !restored) await storage.clear(); // the user started meanwhile: theirs is kept
     } catch (err) {
       if (!(err instanceof FormatError)) return setStatus("error", storageError(err)); // no IndexedDB here (some private modes): nothing is kept
       discard(err); // damaged, or an older format
     }
     autosave = createAutosave(storage, { onError: (err) => setStatus("error", storageError(err)) });
+    // What was just read back is what the storage holds: not written again.
+    if (restored && !work?.legacy) autosave.stored(history.entries(), history.at, keptPhoto);
     if (typeof addEventListener === "function") addEventListener("pagehide", () => autosave?.flush());
     publish(); // saves what changed meanwhile
   }
-  /** Shows the work kept, unless the user has started meanwhile. @param {import("./persistence.js").Work} work */
-  async function reopen({ project, images }) {
+  /**
+   * Shows the work kept, with its undo history, unless the user has started meanwhile (false).
+   * @param {import("./persistence.js").Work} work
+   */
+  async function reopen({ steps, at, images }) {
     const untouched = () => !latestUpload && !history.canUndo;
-    /** @type {[{ photo: ImageBitmap, inFull: () => Promise<Picture> }, ImageBitmap | null] | null} */
-    let decoded = null;
+    /** @type {[string, ImageBitmap, ImageBitmap | null, import("./persistence.js").Images][]} */
+    let decoded;
     try {
-      decoded = images && await Promise.all([decodeForScreen(images.photo), images.matte && createImageBitmap(images.matte)]);
+      decoded = await Promise.all([...images].map(async ([key, files]) => /** @type {const} */ (
+        [key, await decodeForScreen(files.photo), files.matte && await createImageBitmap(files.matte), files])));
     } catch {
-      throw new FormatError("its photo could not be read");
+      throw new FormatError("a photo could not be read");
     }
-    if (!untouched()) return;
-    let doc = history.present;
-    if (images && decoded) {
-      const [{ photo, inFull }, matte] = decoded, id = ++latestUpload;
-      photos.set(id, { picture: photo, inFull, matte, file: images.photo, matteFile: images.matte });
-      doc = withPhoto(doc, id, imageSize(photo));
+    if (!untouched()) return false;
+    /** @type {Map<string, number>} */
+    const ids = new Map();
+    for (const [key, picture, matte, { photo: file, matte: matteFile }] of decoded) {
+      ids.set(key, ++latestUpload);
+      photos.set(latestUpload, { key, picture, matte, file, matteFile });
     }
-    history.replace(withProject(doc, project)); // not an undo step: the session starts here
-    loadFonts(project.layers);
-    if (!images) return publish();
-    publish(images.matte ? { kind: "done", text: "Restored your last picture." }
-      : { kind: "info", text: "Restored your last picture, but not its cut-out (it had not arrived): choose the photo again." });
+    // Each step on its photo as decoded now (the layers keep their place on the picture).
+    const docs = steps.map(({ project, photo }) => {
+      const id = photo === null ? 0 : /** @type {number} */ (ids.get(photo));
+      const shot = photos.get(id);
+      return withProject({ ...createDoc(), photo: id, size: shot ? imageSize(shot.picture) : null }, project);
+    });
+    history.reset(docs, at);
+    loadFonts(docs.flatMap((d) => d.layers));
+    const shot = photos.get(history.present.photo);
+    if (!shot) publish();
+    else if (shot.matte) publish({ kind: "done", text: "Restored your last picture." });
+    else publish({ kind: "info", text: "Restored your last picture, but not its cut-out (it had not arrived): choose the photo again." });
+    return true;
   }
   restore();
 
@@ -569,9 +590,9 @@ function createPreview() {
  * ImageDecoder does that when asked for a smaller size, picking the largest
  * scale that fits the box. The box is no smaller than twice the model's size, so
  * the picture is still bigger than what the model needs, and no bigger than the
- * screen can show; `inFull` decodes the file in full, for the export. Other
- * formats, and browsers without ImageDecoder, are decoded in full at once.
- * @param {Blob} file @returns {Promise<{photo: ImageBitmap, inFull: () => Promise<Picture>}>}
+ * screen can show (the export decodes the file again, in full, in its worker).
+ * Other formats, and browsers without ImageDecoder, are decoded in full.
+ * @param {Blob} file @returns {Promise<ImageBitmap>}
  */
 export async function decodeForScreen(file) {
   if (file.type === "image/jpeg" && typeof ImageDecoder !== "undefined") {
@@ -580,8 +601,7 @@ export async function decodeForScreen(file) {
     try {
       const { image } = await decoder.decode();
       try {
-        const photo = await createImageBitmap(image); // upright: the frame carries the EXIF orientation
-        return { photo, inFull: () => createImageBitmap(file, { imageOrientation: "from-image" }) };
+        return await createImageBitmap(image); // upright: the frame carries the EXIF orientation
       } finally {
         image.close();
       }
@@ -591,8 +611,7 @@ export async function decodeForScreen(file) {
       decoder.close();
     }
   }
-  const photo = await createImageBitmap(file, { imageOrientation: "from-image" });
-  return { photo, inFull: async () => photo };
+  return createImageBitmap(file, { imageOrientation: "from-image" });
 }
 
 /**

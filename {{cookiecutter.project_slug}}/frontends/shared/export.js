@@ -20,7 +20,7 @@ import { canvasToBlob, renderExport } from "./editor-core.js";
 /**
  * Everything one export needs: the pictures and the document's drawing data.
  * @typedef {object} ExportJob
- * @property {Picture} photo           the photo, decoded in full
+ * @property {Picture | Blob} photo    the photo's file (decoded here, upright), or its pixels
  * @property {Picture | null} matte
  * @property {readonly State[]} layers
  * @property {Size} placedOn           the size the layers were placed on (the screen's photo)
@@ -51,7 +51,11 @@ export const exportFileName = (options, base = "text-behind-image") => `${base}.
  */
 export async function encodeJob({ photo, matte, layers, placedOn, adjust, options }) {
   const format = exportFormat(options.format);
-  const canvas = renderExport(photo, matte, layers, placedOn, { adjust, longSide: options.longSide });
+  // The file, decoded where the job runs: in the worker, the decode of a 12 MP photo, and
+  // the 48 MB of its pixels, never touch the main thread (sending decoded pixels stalls it).
+  const full = photo instanceof Blob ? await createImageBitmap(photo, { imageOrientation: "from-image" }) : photo;
+  const canvas = renderExport(full, matte, layers, placedOn, { adjust, longSide: options.longSide });
+  if (full !== photo && "close" in full) full.close();
   const blob = await canvasToBlob(canvas, format.type, format.lossy ? options.quality / 100 : undefined);
   if (blob.type !== format.type) throw new Error(`this browser cannot encode ${format.label}`);
   return blob;

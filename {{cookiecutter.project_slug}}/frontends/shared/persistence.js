@@ -6,13 +6,15 @@
 //   the photo, which stays the user's. Reading one checks everything and refuses a bad file with a message
 //   a person understands (FormatError).
 // - The browser's copy (IndexedDB, the browser's own database, which holds
-//   files as they are) is two records: "layers", the same object as a project
-//   file, rewritten after each change; and "images", the photo file as the user
-//   gave it and its matte PNG, rewritten only when the photo or the matte change.
-//   A reload reads both back: the same picture, and no new call to the model.
-// - createAutosave writes the present document a moment after each change (one
-//   write for a burst of edits), and reports each failed write (storage full,
-//   private mode) through onError: the editor shows it and keeps working.
+//   files as they are) is the undo history, "history": each step a project as
+//   in a file, rewritten after each change; and one record per photo those
+//   steps name (the file as the user gave it, its matte PNG), written once and
+//   again when its matte arrives. A reload reads them back: the same picture,
+//   Undo and Redo as before, and no new call to the model. The steps kept name
+//   at most MAX_KEPT_PHOTOS photos.
+// - createAutosave writes a moment after each change (one write for a burst of
+//   edits), and reports each failed write (storage full, private mode) through
+//   onError: the editor shows it and keeps working.
 //
 // Pure functions first (tested in Node), then the IndexedDB parts (tested in
 // the browser). editor.js wires them in.
@@ -32,13 +34,13 @@ import { newLayer, withPhoto } from "./document.js";
  * @typedef {{ size: Size | null, layers: Layer[], selected: string | null, adjust: Adjust }} Project
  */
 /** The photo file as the user gave it, and its matte PNG (null until it arrived). @typedef {{ photo: Blob, matte: Blob | null }} Images */
-/** What the browser kept: the layers, and the images if there was a photo. @typedef {{ project: Project, images: Images | null }} Work */
 /**
  * Where the work is kept: openBrowserStorage(), or anything with these methods.
- * `save` writes only the parts given (`images: null` removes the images).
+ * `save` writes only the parts given: the "history" record (historyData), and
+ * photos by key (null removes one).
  * @typedef {object} Storage
  * @property {() => Promise<Work | null>} load  null when nothing is kept; throws FormatError when what is kept is damaged or from another format
- * @property {(parts: { project?: object, images?: Images | null }) => Promise<void>} save
+ * @property {(parts: { history?: object, images?: Map<string, Images | null> }) => Promise<void>} save
  * @property {() => Promise<void>} clear
  */
 
@@ -165,53 +167,152 @@ export function withProject(doc, { size, layers, selected, adjust }) {
   return doc.size ? withPhoto(opened, doc.photo, doc.size) : opened;
 }
 
+// ---- The browser's copy: the undo history, and the photos it names.
+
 /**
- * Reads what the browser kept (the two records, as stored), or throws FormatError.
- * @param {unknown} layers @param {unknown} images @returns {Work}
+ * The undo history as the browser keeps it: each step is a project (the same
+ * object as a project file), the ids of its layers (so that a layer stays the
+ * same layer from one step to the next), and the key of its photo (null: none).
+ * @typedef {{ project: object, ids: string[], photo: string | null }} KeptStep
  */
-export function readWork(layers, images) {
-  const project = readProject(layers);
-  if (images === undefined || images === null) return { project, images: null };
-  if (!isObject(images) || images.version !== IMAGES_VERSION || !(images.photo instanceof Blob)
-      || !(images.matte === null || images.matte instanceof Blob)) {
-    throw new FormatError("the photo kept in this browser is damaged or from another version");
-  }
-  return { project, images: { photo: images.photo, matte: images.matte } };
+/** One step as read back. @typedef {{ project: Project, photo: string | null }} Step */
+/**
+ * What the browser kept: the steps, which one is the present, and the photos they name, by key;
+ * `legacy` when read from the records of the version that kept no history (rewritten on the first save).
+ * @typedef {{ steps: Step[], at: number, images: Map<string, Images>, legacy: boolean }} Work
+ */
+/** A photo of the editor, as the autosave needs it: a key that never changes, its files. @typedef {Images & { key: string }} KeptPhoto */
+
+const HISTORY_VERSION = 1;
+// The photos are the big part (a phone's photo is a few MB): the browser keeps the steps
+// around the present that name at most this many, so a long session cannot fill its storage.
+export const MAX_KEPT_PHOTOS = 3;
+
+/**
+ * The steps of a history worth keeping: from the present outwards (the undo
+ * steps first), as long as they name at most `maxPhotos` photos (no photo is free).
+ * @template {{ photo: number }} T
+ * @param {readonly T[]} entries oldest first @param {number} at the present's index
+ * @returns {{ steps: T[], at: number }}
+ */
+export function keptSteps(entries, at, maxPhotos = MAX_KEPT_PHOTOS) {
+  const named = new Set([entries[at].photo]);
+  /** @param {T} e */
+  const fits = (e) => !e.photo || named.has(e.photo) || (named.size < maxPhotos && !!named.add(e.photo));
+  let from = at, to = at + 1;
+  while (from > 0 && fits(entries[from - 1])) from--;
+  while (to < entries.length && fits(entries[to])) to++;
+  return { steps: entries.slice(from, to), at: at - from };
 }
 
 /**
- * Saves the work a moment after it changes: `update(doc, images)` after every
- * change (an unchanged document and the same images cost nothing), `flush()` to
- * write now. The layers are rewritten on each change of the document, the images
- * only when the photo or its matte changed. Each failed write is reported
- * (`onError`: the status line keeps saying so); the next change tries again.
+ * The "history" record. @param {readonly Doc[]} steps @param {number} at
+ * @param {(photo: number) => string | null} keyOf the key of a Doc's photo
+ */
+export function historyData(steps, at, keyOf) {
+  return {
+    version: HISTORY_VERSION, at,
+    steps: steps.map((doc) => ({ project: projectData(doc), ids: doc.layers.map((l) => l.id), photo: doc.photo ? keyOf(doc.photo) : null })),
+  };
+}
+
+/**
+ * Reads what the browser kept (the records, as stored), or throws FormatError;
+ * null when it kept nothing. `photos` are the photo records, by key. A browser
+ * that kept its work before the history was kept has "layers" and "images"
+ * instead: read as a history of one step.
+ * @param {{ history?: unknown, photos?: Map<string, unknown>, layers?: unknown, images?: unknown }} records
+ * @returns {Work | null}
+ */
+export function readWork({ history, photos = new Map(), layers, images }) {
+  /** @param {unknown} record */
+  const readImages = (record) => {
+    if (!isObject(record) || record.version !== IMAGES_VERSION || !(record.photo instanceof Blob)
+        || !(record.matte === null || record.matte instanceof Blob)) {
+      throw new FormatError("the photo kept in this browser is damaged or from another version");
+    }
+    return { photo: record.photo, matte: record.matte };
+  };
+  if (history === undefined) {
+    if (layers === undefined && images === undefined) return null;
+    const kept = images === undefined || images === null ? null : readImages(images);
+    const steps = [{ project: readProject(layers), photo: kept && "kept" }];
+    return { steps, at: 0, images: new Map(kept ? [["kept", kept]] : []), legacy: true };
+  }
+  const damaged = new FormatError("the undo history kept in this browser is damaged or from another version");
+  if (!isObject(history) || history.version !== HISTORY_VERSION || !Array.isArray(history.steps)
+      || !Number.isInteger(history.at) || !history.steps[Number(history.at)]) throw damaged;
+  /** @type {Map<string, Images>} */
+  const read = new Map();
+  /** @type {Map<string, string>} */
+  const ids = new Map(); // a kept id -> this session's id, the same in every step
+  const steps = history.steps.map((/** @type {unknown} */ step) => {
+    const kept = isObject(step) ? step.ids : null;
+    if (!isObject(step) || !Array.isArray(kept) || !(step.photo === null || typeof step.photo === "string")) throw damaged;
+    const project = readProject(step.project);
+    if (kept.length !== project.layers.length || !kept.every((id) => typeof id === "string")) throw damaged;
+    const layers = project.layers.map((layer, i) => {
+      const id = ids.get(kept[i]) ?? layer.id;
+      ids.set(kept[i], id);
+      return { ...layer, id };
+    });
+    const selected = project.selected && layers[project.layers.findIndex((l) => l.id === project.selected)].id;
+    if (step.photo !== null && !read.has(step.photo)) {
+      if (!photos.has(step.photo)) throw damaged; // a step whose photo is gone
+      read.set(step.photo, readImages(photos.get(step.photo)));
+    }
+    return { project: { ...project, layers, selected }, photo: step.photo };
+  });
+  return { steps, at: Number(history.at), images: read, legacy: false };
+}
+
+/**
+ * Saves the work a moment after it changes: `update(entries, at, photoOf)` after
+ * every change (the history's steps, oldest first, the present's index, and the
+ * files of a Doc's photo; the same again costs nothing), `flush()` to write now;
+ * `stored(...)` (same arguments) says what the storage holds already (a restore).
+ * The steps kept (keptSteps) are rewritten on each change, a photo's files only
+ * when they changed (its matte arrived), or removed once no kept step names it.
+ * Each failed write is reported (`onError`: the status line keeps saying so);
+ * the next change tries again, with everything.
  * @param {Storage} storage
  * @param {{ delay?: number, onError?: (err: unknown) => void }} [options]
  */
 export function createAutosave(storage, { delay = 300, onError = () => {} } = {}) {
-  /** @typedef {{ doc: Doc | null, images: Images | null }} Kept */
-  /** @type {Kept} */ let saved = { doc: null, images: null }; // what the storage holds
+  /** @typedef {{ steps: readonly Doc[], at: number, images: Map<string, Images>, keys: Map<number, string> }} Kept */
+  /** @type {Kept} */ let saved = { steps: [], at: -1, images: new Map(), keys: new Map() }; // what the storage holds
   /** @type {Kept} */ let latest = saved; // what it should hold
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   /** @type {Promise<void>} */
   let writing = Promise.resolve();
-  /** @param {Images | null} a @param {Images | null} b */
+  /** @param {Images | undefined} a @param {Images | undefined} b */
   const same = (a, b) => a?.photo === b?.photo && a?.matte === b?.matte;
+  /** @param {Kept} a @param {Kept} b */
+  const sameSteps = (a, b) => a.at === b.at && a.steps.length === b.steps.length && a.steps.every((d, i) => d === b.steps[i]);
+  /** @param {Kept} a @param {Kept} b */
+  const sameImages = (a, b) => a.images.size === b.images.size && [...a.images].every(([k, v]) => same(v, b.images.get(k)));
 
   async function write() {
     const next = latest;
-    if (next.doc === saved.doc && same(next.images, saved.images)) return;
     /** @type {Parameters<Storage["save"]>[0]} */
     const parts = {};
-    if (next.doc && next.doc !== saved.doc) parts.project = projectData(next.doc);
-    if (!same(next.images, saved.images)) parts.images = next.images;
+    if (!sameSteps(next, saved)) parts.history = historyData(next.steps, next.at, (photo) => next.keys.get(photo) ?? null);
+    /** @type {Map<string, Images | null>} */
+    const images = new Map();
+    for (const [key, v] of next.images) if (!same(v, saved.images.get(key))) images.set(key, v);
+    for (const key of saved.images.keys()) if (!next.images.has(key)) images.set(key, null);
+    if (images.size) parts.images = images;
+    if (!parts.history && !parts.images) return;
     try {
       await storage.save(parts);
       saved = next;
     } catch (err) {
       onError(err);
-      saved = { doc: null, images: { photo: new Blob(), matte: null } }; // unknown now: rewrite all next time
+      // Unknown now: everything is written again next time (what was kept is removed then).
+      const unknown = { photo: new Blob(), matte: null };
+      const keys = [...saved.images.keys(), ...next.images.keys()];
+      saved = { steps: [], at: -1, images: new Map(keys.map((k) => [k, unknown])), keys: new Map() };
     }
   }
   const flush = () => {
@@ -219,14 +320,30 @@ export function createAutosave(storage, { delay = 300, onError = () => {} } = {}
     writing = writing.then(write); // one write at a time, in order
     return writing;
   };
+  /** @param {readonly Doc[]} entries @param {number} at @param {(photo: number) => KeptPhoto | null} photoOf @returns {Kept} */
+  function keep(entries, at, photoOf) {
+    const { steps, at: i } = keptSteps(entries, at);
+    /** @type {Kept} */
+    const next = { steps, at: i, images: new Map(), keys: new Map() };
+    for (const { photo } of steps) {
+      const kept = photo && !next.keys.has(photo) ? photoOf(photo) : null;
+      if (!kept) continue;
+      next.keys.set(photo, kept.key);
+      next.images.set(kept.key, { photo: kept.photo, matte: kept.matte });
+    }
+    return next;
+  }
   return {
-    /** @param {Doc} doc @param {Images | null} images */
-    update(doc, images) {
-      if (doc === latest.doc && same(images, latest.images)) return;
-      latest = { doc, images };
+    /** @type {(...args: Parameters<typeof keep>) => void} */
+    update(...args) {
+      const next = keep(...args);
+      if (sameSteps(next, latest) && sameImages(next, latest)) return;
+      latest = next;
       clearTimeout(timer);
       timer = setTimeout(flush, delay);
     },
+    /** @type {(...args: Parameters<typeof keep>) => void} */
+    stored(...args) { saved = latest = keep(...args); },
     flush,
   };
 }
@@ -242,6 +359,7 @@ export function storageError(err) {
 // ---- IndexedDB
 
 const STORE = "work";
+const PHOTO = "photo:"; // a photo's record: its key follows
 
 /** @template T @param {IDBRequest<T>} request @returns {Promise<T>} */
 const requested = (request) => new Promise((resolve, reject) => {
@@ -277,15 +395,25 @@ export function openBrowserStorage(name = "text-behind-image") {
   }
   return {
     async load() {
+      const photos = IDBKeyRange.bound(PHOTO, `${PHOTO}\uffff`);
       /** @type {IDBRequest[]} */ const got = [];
-      await transact("readonly", (s) => { got.push(s.get("layers"), s.get("images")); });
-      const [layers, images] = got.map((r) => r.result);
-      return layers === undefined && images === undefined ? null : readWork(layers, images);
+      await transact("readonly", (s) => {
+        got.push(s.get("history"), s.getAllKeys(photos), s.getAll(photos), s.get("layers"), s.get("images"));
+      });
+      const [history, keys, values, layers, images] = got.map((r) => r.result);
+      const byKey = new Map(keys.map((/** @type {string} */ k, /** @type {number} */ i) => [k.slice(PHOTO.length), values[i]]));
+      return readWork({ history, photos: byKey, layers, images });
     },
-    save: ({ project, images }) => transact("readwrite", (s) => {
-      if (project) s.put(project, "layers");
-      if (images) s.put({ version: IMAGES_VERSION, ...images }, "images");
-      else if (images === null) s.delete("images");
+    save: ({ history, images }) => transact("readwrite", (s) => {
+      if (history) {
+        s.put(history, "history");
+        s.delete("layers"); // the records of the version that kept no history
+        s.delete("images");
+      }
+      for (const [key, kept] of images ?? []) {
+        if (kept) s.put({ version: IMAGES_VERSION, ...kept }, PHOTO + key);
+        else s.delete(PHOTO + key);
+      }
     }),
     clear: () => transact("readwrite", (s) => { s.clear(); }),
   };

@@ -7,12 +7,12 @@ import { OPEN_PROJECT, PROJECT_ACTIONS } from "./controls.js";
 import { addLayer, adjustPhoto, createDoc, updateLayer, withPhoto } from "./document.js";
 import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
 import {
-  FormatError, MAX_PROJECT_BYTES, PROJECT_FORMAT, PROJECT_VERSION, createAutosave, parseProject, projectData,
-  projectJson, readProjectFile, readWork, storageError, withProject,
+  FormatError, MAX_PROJECT_BYTES, PROJECT_FORMAT, PROJECT_VERSION, createAutosave, historyData, keptSteps,
+  parseProject, projectData, projectJson, readProjectFile, readWork, storageError, withProject,
 } from "./persistence.js";
 
 /** @import { Doc } from "./document.js" */
-/** @import { Storage } from "./persistence.js" */
+/** @import { Storage, Work } from "./persistence.js" */
 
 const SIZE = { width: 400, height: 200 };
 /** Two layers on a 400 x 200 photo: "ONE" red at (100, 50), "TWO" in front, selected. */
@@ -53,7 +53,8 @@ describe("project file", () => {
     expect(opened.adjust).toEqual(project.adjust);
     expect(settings(opened)).toEqual(settings(doc));
     // And through the browser's copy too.
-    expect(readWork(projectData(doc), undefined).project.adjust).toEqual(project.adjust);
+    const kept = readWork({ history: historyData([doc], 0, () => null) });
+    expect(kept?.steps[0].project.adjust).toEqual(project.adjust);
   });
 
   it("opens a file saved before the adjustments existed with none (its version is the same)", () => {
@@ -132,18 +133,67 @@ describe("project file", () => {
 
 describe("the browser's copy", () => {
   const png = new Blob([new Uint8Array([137, 80, 78, 71])], { type: "image/png" });
-  it("reads the layers and the images back", () => {
-    const work = readWork(projectData(twoLayers()), { version: 1, photo: png, matte: null });
-    expect(work.images).toEqual({ photo: png, matte: null });
-    expect(work.project.layers.map((l) => l.text)).toEqual(["ONE", "TWO"]);
-    expect(readWork(projectData(createDoc()), undefined).images).toBeNull();
+  const image = { version: 1, photo: png, matte: null };
+  /** Three steps: two layers on photo 1, then one edited, then photo 2. */
+  function session() {
+    const a = twoLayers(), b = updateLayer(a, a.layers[0].id, { text: "EDITED" }), c = withPhoto(b, 2, { width: 800, height: 400 });
+    return [a, b, c];
+  }
+  const keyOf = (/** @type {number} */ photo) => `key-${photo}`;
+
+  it("reads the undo history back: every step, the present, each layer the same layer throughout", () => {
+    const steps = session();
+    const data = structuredClone(historyData(steps, 1, keyOf)); // as IndexedDB stores it
+    const work = /** @type {Work} */ (readWork({ history: data, photos: new Map([["key-1", image], ["key-2", image]]) }));
+    expect(work.at).toBe(1);
+    expect(work.steps.map((s) => s.photo)).toEqual(["key-1", "key-1", "key-2"]);
+    expect(work.steps.map((s) => s.project.layers[0].text)).toEqual(["ONE", "EDITED", "EDITED"]);
+    expect(work.steps[2].project.size).toEqual({ width: 800, height: 400 });
+    const ids = work.steps.map((s) => s.project.layers.map((l) => l.id));
+    expect(ids[1]).toEqual(ids[0]);
+    expect(ids[2]).toEqual(ids[0]);
+    expect(new Set(ids[0]).size).toBe(2);
+    expect(work.steps[0].project.selected).toBe(ids[0][1]); // "TWO" was selected
+    expect(work.images.get("key-2")).toEqual({ photo: png, matte: null });
+    expect(work.legacy).toBe(false);
+    expect(readWork({})).toBeNull(); // nothing kept
+  });
+
+  it("reads the records of the version that kept no history as one step", () => {
+    const work = readWork({ layers: projectData(twoLayers()), images: image });
+    expect(work?.legacy).toBe(true);
+    expect(work?.steps.map((s) => s.project.layers.map((l) => l.text))).toEqual([["ONE", "TWO"]]);
+    expect(work?.images.get(/** @type {string} */ (work.steps[0].photo))).toEqual({ photo: png, matte: null });
+    expect(readWork({ layers: projectData(createDoc()) })?.steps[0].photo).toBeNull();
   });
 
   it("refuses damaged or other-version records", () => {
-    expect(() => readWork(undefined, { version: 1, photo: png, matte: null })).toThrow(FormatError);
-    expect(() => readWork(projectData(twoLayers()), { version: 0, photo: png, matte: null })).toThrow(FormatError);
-    expect(() => readWork(projectData(twoLayers()), { version: 1, photo: "photo.jpg", matte: null })).toThrow(FormatError);
-    expect(() => readWork({ ...projectData(twoLayers()), version: 0 }, undefined)).toThrow(/unknown format version/);
+    const good = () => structuredClone(historyData(session(), 2, keyOf));
+    const photos = new Map([["key-1", image], ["key-2", image]]);
+    expect(() => readWork({ layers: undefined, images: image })).toThrow(FormatError);
+    expect(() => readWork({ layers: projectData(twoLayers()), images: { ...image, version: 0 } })).toThrow(FormatError);
+    expect(() => readWork({ layers: projectData(twoLayers()), images: { ...image, photo: "photo.jpg" } })).toThrow(FormatError);
+    expect(() => readWork({ layers: { ...projectData(twoLayers()), version: 0 } })).toThrow(/unknown format version/);
+    expect(() => readWork({ history: good(), photos: new Map([["key-1", image]]) })).toThrow(/undo history.*damaged/); // a photo gone
+    expect(() => readWork({ history: { ...good(), version: 2 }, photos })).toThrow(FormatError);
+    expect(() => readWork({ history: { ...good(), at: 3 }, photos })).toThrow(FormatError);
+    const noIds = good();
+    noIds.steps[0].ids.pop();
+    expect(() => readWork({ history: noIds, photos })).toThrow(FormatError);
+    const badLayer = good();
+    /** @type {any} */ (badLayer.steps[1].project).layers[0].fontSize = "big";
+    expect(() => readWork({ history: badLayer, photos })).toThrow(/layer 1's "fontSize"/);
+    /** @type {Map<string, unknown>} */
+    const spoilt = new Map([["key-1", image]]);
+    spoilt.set("key-2", { ...image, matte: "x" });
+    expect(() => readWork({ history: good(), photos: spoilt })).toThrow(FormatError);
+  });
+
+  it("keeps the steps around the present that name at most three photos, the undo side first", () => {
+    const steps = [1, 1, 2, 0, 3, 4, 4, 5].map((photo) => ({ photo }));
+    expect(keptSteps(steps, 5)).toEqual({ steps: steps.slice(2, 7), at: 3 }); // photos 2, 3, 4 (0 is no photo)
+    expect(keptSteps(steps, 0)).toEqual({ steps: steps.slice(0, 5), at: 0 }); // photos 1, 2, 3, not 4
+    expect(keptSteps(steps, 7, 1)).toEqual({ steps: steps.slice(7), at: 0 });
   });
 });
 
@@ -166,33 +216,63 @@ describe("autosave", () => {
     };
     return { storage, saves, failNext: (/** @type {boolean} */ on) => { fail = on; } };
   }
-  const photo = new Blob(["photo"]), matte = new Blob(["matte"]);
+  const photo = new Blob(["photo"]), matte = new Blob(["matte"]), other = new Blob(["other"]);
+  /** The editor's photos, as createAutosave asks for them: photo 1, and photo 2 once chosen. */
+  const files = new Map([[1, { key: "k1", photo, matte: /** @type {Blob | null} */ (null) }]]);
+  const photoOf = (/** @type {number} */ id) => files.get(id) ?? null;
+  afterEach(() => {
+    files.clear();
+    files.set(1, { key: "k1", photo, matte: null });
+  });
 
-  it("writes a burst of changes once, the images only when they change", async () => {
+  it("writes a burst of changes once, a photo's files only when they change", async () => {
     vi.useFakeTimers();
     const { storage, saves } = memory();
     const autosave = createAutosave(storage, { delay: 300 });
     let doc = twoLayers();
-    autosave.update(doc, { photo, matte: null });
+    const steps = [doc];
+    autosave.update(steps, 0, photoOf);
     doc = updateLayer(doc, doc.layers[0].id, { text: "ON" });
-    autosave.update(doc, { photo, matte: null });
+    steps.push(doc);
+    autosave.update(steps, 1, photoOf);
     doc = updateLayer(doc, doc.layers[0].id, { text: "O" });
-    autosave.update(doc, { photo, matte: null });
+    autosave.update([...steps, doc], 2, photoOf);
     expect(saves).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(300);
     expect(saves).toHaveLength(1);
-    expect(saves[0].project).toEqual(projectData(doc));
-    expect(saves[0].images).toEqual({ photo, matte: null });
+    expect(saves[0].history).toEqual(historyData([...steps, doc], 2, () => "k1"));
+    expect(saves[0].images).toEqual(new Map([["k1", { photo, matte: null }]]));
 
-    autosave.update(doc, { photo, matte }); // the matte arrived: the images only
+    files.set(1, { key: "k1", photo, matte }); // the matte arrived: that photo only
+    autosave.update([...steps, doc], 2, photoOf);
     await autosave.flush();
-    expect(saves[1]).toEqual({ images: { photo, matte } });
-    autosave.update(doc, { photo, matte }); // nothing new: nothing written
+    expect(saves[1]).toEqual({ images: new Map([["k1", { photo, matte }]]) });
+    autosave.update([...steps, doc], 2, photoOf); // nothing new: nothing written
     await autosave.flush();
     expect(saves).toHaveLength(2);
-    autosave.update(createDoc(), null); // New: the images go
+    autosave.update([...steps, doc], 1, photoOf); // an undo: the history only
     await autosave.flush();
-    expect(saves[2]).toMatchObject({ images: null });
+    expect(saves[2]).toEqual({ history: historyData([...steps, doc], 1, () => "k1") });
+
+    // Photos 2, 3, 4 chosen one after another: the first falls out of the kept steps, and goes.
+    const on = [2, 3, 4].map((id) => withPhoto(doc, id, SIZE));
+    for (const id of [2, 3, 4]) files.set(id, { key: `k${id}`, photo: other, matte: null });
+    autosave.update([...steps, doc, ...on], 5, photoOf);
+    await autosave.flush();
+    expect(saves[3].history).toEqual(historyData(on, 2, (id) => `k${id}`));
+    expect(saves[3].images).toEqual(new Map([
+      ["k2", { photo: other, matte: null }], ["k3", { photo: other, matte: null }], ["k4", { photo: other, matte: null }], ["k1", null],
+    ]));
+  });
+
+  it("writes nothing for what the storage holds already (a restore)", async () => {
+    const { storage, saves } = memory();
+    const autosave = createAutosave(storage);
+    const steps = [twoLayers()];
+    autosave.stored(steps, 0, photoOf);
+    autosave.update(steps, 0, photoOf);
+    await autosave.flush();
+    expect(saves).toHaveLength(0);
   });
 
   it("reports each failed write, and writes everything again once it works", async () => {
@@ -200,17 +280,18 @@ describe("autosave", () => {
     const onError = vi.fn();
     const autosave = createAutosave(storage, { onError });
     failNext(true);
-    autosave.update(twoLayers(), { photo, matte });
+    files.set(1, { key: "k1", photo, matte });
+    autosave.update([twoLayers()], 0, photoOf);
     await autosave.flush();
-    autosave.update(createDoc(), null);
+    autosave.update([createDoc()], 0, photoOf);
     await autosave.flush();
     expect(onError).toHaveBeenCalledTimes(2);
     expect(storageError(onError.mock.calls[0][0])).toMatch(/storage is full.*lost on reload.*Save project/);
     failNext(false);
     const doc = twoLayers();
-    autosave.update(doc, { photo, matte });
+    autosave.update([doc], 0, photoOf);
     await autosave.flush();
-    expect(saves).toEqual([{ project: projectData(doc), images: { photo, matte } }]);
+    expect(saves).toEqual([{ history: historyData([doc], 0, () => "k1"), images: new Map([["k1", { photo, matte }]]) }]);
   });
 });
 
