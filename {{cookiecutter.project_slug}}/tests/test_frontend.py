@@ -539,6 +539,19 @@ def test_each_export_format_decodes_at_the_photos_size(browser, server_url, fmt)
         page.close()
 
 
+def test_gradient_and_quality_controls_show_only_where_they_apply(page):
+    colour2, angle, quality = (page.get_by_test_id(t) for t in ("text-color-2", "gradient-angle", "export-quality"))
+    assert colour2.is_hidden() and angle.is_hidden() and quality.is_hidden()  # solid colour; PNG
+    page.get_by_test_id("text-fill").select_option("gradient")
+    colour2.wait_for(state="visible")
+    assert angle.is_visible() and page.get_by_label("Gradient colour").count() == 1
+    page.get_by_test_id("export-format").select_option("webp")
+    quality.wait_for(state="visible")
+    page.get_by_test_id("undo").click()  # the fill: back to solid, the gradient's controls go
+    colour2.wait_for(state="hidden")
+    assert quality.is_visible()  # the export's settings are not undone
+
+
 def test_export_at_a_chosen_long_side(page):
     upload(page, photo_bytes())
     wait_for_subject(page)

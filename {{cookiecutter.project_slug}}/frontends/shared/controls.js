@@ -10,7 +10,7 @@
 // bound to the document's Adjust and the editor's ExportOptions instead.
 
 import { DEFAULT_ADJUST, DEFAULT_STATE, FONTS } from "./editor-core.js";
-import { DEFAULT_EXPORT, EXPORT_FORMATS } from "./export.js";
+import { DEFAULT_EXPORT, EXPORT_FORMATS, exportFormat } from "./export.js";
 
 /** @typedef {import("./editor-core.js").State} State */
 /** @typedef {import("./editor-core.js").Adjust} Adjust */
@@ -34,6 +34,7 @@ import { DEFAULT_EXPORT, EXPORT_FORMATS } from "./export.js";
  * @property {string} [unit]        range only: shown after the value ("%", "°")
  * @property {readonly ControlOption[]} [options]  select only
  * @property {number} [rows]        textarea only
+ * @property {(values: V) => boolean} [shown]  shown only while this holds (see isShown)
  */
 /**
  * A titled group of controls (a <details> in the vanilla frontend).
@@ -55,6 +56,9 @@ const FILLS = [
   { value: "gradient", label: "Gradient" },
 ];
 
+/** @param {State} s */
+const gradient = (s) => s.fill === "gradient";
+
 /** @type {readonly Section[]} */
 export const SECTIONS = [
   {
@@ -65,8 +69,8 @@ export const SECTIONS = [
       { key: "fontWeight", label: "Weight", type: "select", options: WEIGHTS, testid: "font-weight" },
       { key: "color", label: "Colour", type: "color", testid: "text-color" },
       { key: "fill", label: "Fill", type: "select", options: FILLS, testid: "text-fill" },
-      { key: "color2", label: "Gradient colour", type: "color", testid: "text-color-2" },
-      { key: "gradientAngle", label: "Gradient angle", type: "range", min: 0, max: 360, unit: "°", testid: "gradient-angle" },
+      { key: "color2", label: "Gradient colour", type: "color", testid: "text-color-2", shown: gradient },
+      { key: "gradientAngle", label: "Gradient angle", type: "range", min: 0, max: 360, unit: "°", testid: "gradient-angle", shown: gradient },
       { key: "fontSize", label: "Size", type: "range", min: 2, max: 60, unit: "%", testid: "font-size" },
       { key: "letterSpacing", label: "Letter spacing", type: "range", min: -20, max: 100, testid: "letter-spacing" },
       { key: "opacity", label: "Opacity", type: "range", min: 0, max: 100, unit: "%", testid: "opacity" },
@@ -131,7 +135,8 @@ export const EXPORT_SECTION = {
   id: "export", title: "Export", open: true, controls: [
     { key: "format", label: "Format", type: "select", testid: "export-format",
       options: EXPORT_FORMATS.map((f) => ({ value: f.value, label: f.label })) },
-    { key: "quality", label: "Quality (JPEG, WebP)", type: "range", min: 10, max: 100, unit: "%", testid: "export-quality" },
+    { key: "quality", label: "Quality", type: "range", min: 10, max: 100, unit: "%", testid: "export-quality",
+      shown: (o) => exportFormat(o.format).lossy }, // PNG is lossless: no quality to choose
     { key: "longSide", label: "Size", type: "select", options: SIZES, testid: "export-size" },
   ],
 };
@@ -188,6 +193,14 @@ export const TESTIDS = Object.freeze({
   layers: "layer-list", // the layer list (role="listbox"), top layer first
   layer: "layer-item", // one of its items (role="option"), aria-selected="true" when selected
 });
+
+/**
+ * Whether a control shows now: a control that only matters for some values of
+ * another (the gradient's colours, the quality of a lossy format) is hidden
+ * otherwise, keeping its value. Frontends set the field's `hidden` attribute.
+ * @template {object} [V=State] @param {Control<V>} control @param {V} values
+ */
+export const isShown = (control, values) => !control.shown || control.shown(values);
 
 /** The element id for a control (pair it with <label for>). @template {object} [V=State] @param {Control<V>} control */
 export const controlId = (control) => `control-${control.key}`;

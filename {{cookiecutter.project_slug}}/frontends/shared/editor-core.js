@@ -388,26 +388,57 @@ export function renderExport(photo, matte, texts, placedOn, { adjust, longSide }
   return c;
 }
 
+// A layer's text box: the half width and half height of its lines (before stroke
+// and effects), in image pixels, with a little room around the letters; in the
+// layer's own frame (centred on x, y, then rotated and skewed), where it is an
+// upright rectangle. Null for an empty text.
+/** @param {State} t @param {Size} imageSize @returns {{ halfW: number, halfH: number } | null} */
+function textBox(t, imageSize) {
+  if (!String(t.text).trim()) return null;
+  const fontPx = (t.fontSize / 100) * imageSize.height;
+  const { spacing, setup } = blockFont(t, fontPx);
+  const { textW, textH } = measureBlock(fontPx, setup, String(t.text).split("\n"), spacing);
+  const slack = fontPx * 0.1;
+  return { halfW: textW / 2 + slack, halfH: textH / 2 + slack };
+}
+
 // Which layer is under a point (image pixels): the index, in `texts`, of the
-// topmost one whose text box (its lines, before stroke and effects) holds the
-// point, or -1. The point is taken into the layer's own frame (undoing its
-// rotation and skew), where the box is an upright rectangle.
+// topmost one whose text box holds the point, or -1. The point is taken into
+// the layer's own frame (undoing its rotation and skew).
 /** @param {readonly State[]} texts @param {{x: number, y: number}} point @param {Size} imageSize @returns {number} */
 export function layerAt(texts, point, imageSize) {
   const order = [...layersOn(texts, false), ...layersOn(texts, true)].reverse(); // topmost first
   const hit = order.find((t) => {
-    if (!String(t.text).trim()) return false;
-    const fontPx = (t.fontSize / 100) * imageSize.height;
-    const { spacing, setup } = blockFont(t, fontPx);
-    const { textW, textH } = measureBlock(fontPx, setup, String(t.text).split("\n"), spacing);
+    const box = textBox(t, imageSize);
+    if (!box) return false;
     const a = (-t.rotation * Math.PI) / 180;
     const dx = point.x - t.x, dy = point.y - t.y;
     const ry = dx * Math.sin(a) + dy * Math.cos(a);
     const rx = dx * Math.cos(a) - dy * Math.sin(a) - Math.tan((t.skew * Math.PI) / 180) * ry;
-    const slack = fontPx * 0.1; // a little room around the letters
-    return Math.abs(rx) <= textW / 2 + slack && Math.abs(ry) <= textH / 2 + slack;
+    return Math.abs(rx) <= box.halfW && Math.abs(ry) <= box.halfH;
   });
   return hit ? texts.indexOf(hit) : -1;
+}
+
+// The preview's mark on the selected layer: a dashed outline of its text box
+// (the area a press picks it by), dark under light so it shows on any photo.
+// Drawn on the preview only, never in the export; `dpr`: canvas pixels per CSS pixel.
+/** @param {Ctx2D} ctx @param {State} t @param {Size} imageSize @param {number} scale @param {number} [dpr] */
+export function drawSelection(ctx, t, imageSize, scale, dpr = 1) {
+  const box = textBox(t, imageSize);
+  if (!box) return;
+  ctx.save();
+  ctx.translate(t.x * scale, t.y * scale);
+  ctx.rotate((t.rotation * Math.PI) / 180);
+  ctx.transform(1, 0, Math.tan((t.skew * Math.PI) / 180), 1, 0, 0);
+  const [w, h] = [2 * box.halfW * scale, 2 * box.halfH * scale];
+  for (const [colour, width, dash] of /** @type {const} */ ([["rgba(0, 0, 0, 0.6)", 3, []], ["#fff", 1.5, [6, 4]]])) {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width * dpr;
+    ctx.setLineDash(dash.map((d) => d * dpr));
+    ctx.strokeRect(-w / 2, -h / 2, w, h);
+  }
+  ctx.restore();
 }
 
 /** Encodes either kind of canvas. @param {AnyCanvas} c @param {string} [type] @param {number} [quality] @returns {Promise<Blob>} */

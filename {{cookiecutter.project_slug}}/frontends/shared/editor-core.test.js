@@ -433,6 +433,28 @@ describe("createEditor", () => {
     expect(reds.length).toBeGreaterThan(3); // red over the subject
   });
 
+  it("outlines the selected text in the preview, never in the export", async () => {
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    await editor.loadFile(await pngFile(photo));
+    await editor.set("text", "HELLO");
+    await editor.set("fontFamily", FONT);
+    await editor.set("y", 40); // above the subject, on the dark photo
+    const layers = { photo: makeCanvas(1, 1), text: makeCanvas(1, 1), subject: makeCanvas(1, 1), front: makeCanvas(1, 1) };
+    editor.renderLayers(layers, { width: W, height: H });
+    const text = inkBox(layers.text), outline = inkBox(layers.front); // the text is behind: the front canvas has the outline only
+    expect(outline.count).toBeGreaterThan(100);
+    expect([outline.x0 < text.x0, outline.y0 < text.y0, outline.x1 > text.x1, outline.y1 > text.y1]).toEqual([true, true, true, true]);
+    const png = await editor.exportBlob();
+    const decoded = await loadImage(new Uint8Array(await png.arrayBuffer()));
+    const out = canvas(W, H, (ctx) => ctx.drawImage(/** @type {any} */ (decoded), 0, 0));
+    for (const [x, y] of [[outline.x0, outline.y0], [outline.x1, outline.y1], [outline.x0 + 3, outline.y0]]) {
+      expect(pixel(out, x, y)).toEqual([...DARK, 255]); // the photo, not the outline
+    }
+    editor.act("deleteLayer"); // nothing selected: no outline
+    editor.renderLayers(layers, { width: W, height: H });
+    expect(inkBox(layers.front).count).toBe(0);
+  });
+
   it("says when the backend is unreachable", async () => {
     const editor = createEditor({ loadGradio: () => Promise.reject(new Error("offline")), url: "http://backend/" });
     await settle();

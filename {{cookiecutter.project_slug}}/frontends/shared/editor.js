@@ -15,7 +15,7 @@
 // editor.getSnapshot)`, Svelte a `readable`, and vanilla JS a plain callback.
 
 import {
-  DEFAULT_STATE, canvasToBlob, clientDeltaToImage, context2d, drawPhoto, drawSubject, drawTexts,
+  DEFAULT_STATE, canvasToBlob, clientDeltaToImage, context2d, drawPhoto, drawSelection, drawSubject, drawTexts,
   fitWithin, fontById, imageSize, layersOn, loadFont, makeCanvas,
 } from "./editor-core.js";
 import { DEFAULT_EXPORT, encodeJob, exportFileName, exportFormat } from "./export.js";
@@ -545,7 +545,7 @@ function saveBlob(blob, filename) {
 
 /**
  * The preview's painter: four stacked canvases (photo, the texts behind the
- * subject, the subject, the texts in front), each redrawn only when what it
+ * subject, the subject, the texts in front and the selected one's outline), each redrawn only when what it
  * shows, or the canvas size, changes: editing a text redraws only the text
  * canvases, a status message none.
  */
@@ -553,7 +553,7 @@ function createPreview() {
   /** @type {WeakMap<AnyCanvas, unknown[]>} */
   const drawn = new WeakMap();
   /** @param {Layers} canvases @param {Snapshot} snapshot @param {number} fonts @param {Size} cssSize @param {number} [dpr] */
-  return (canvases, { photo, matte, layers, photoSize, adjust }, fonts, cssSize, dpr = 1) => {
+  return (canvases, { photo, matte, layers, selected, photoSize, adjust }, fonts, cssSize, dpr = 1) => {
     const width = Math.max(1, Math.round(cssSize.width * dpr)); // backing store = CSS size x DPR: sharp on HiDPI
     const height = Math.max(1, Math.round(cssSize.height * dpr));
     const scale = photoSize ? width / photoSize.width : 1; // canvas pixels per image pixel
@@ -573,13 +573,18 @@ function createPreview() {
     paint(canvases.text, [photo, layers, fonts], (ctx) => drawTexts(ctx, layersOn(layers, false), size, scale));
     // The matte is smaller than the photo (long side <= 1024) with the same
     // aspect ratio, so drawSubject stretches it over the photo at any scale.
-    const front = (/** @type {import("./editor-core.js").Ctx2D} */ ctx) => drawTexts(ctx, layersOn(layers, true), size, scale);
+    // The texts in front, then the outline of the selected one (the preview's alone).
+    const chosen = layers.find((l) => l.id === selected);
+    const front = (/** @type {import("./editor-core.js").Ctx2D} */ ctx) => {
+      drawTexts(ctx, layersOn(layers, true), size, scale);
+      if (chosen) drawSelection(ctx, chosen, size, scale, dpr);
+    };
     const { front: frontCanvas } = canvases;
-    paint(canvases.subject, frontCanvas ? [photo, matte] : [photo, matte, layers, fonts], (ctx) => {
+    paint(canvases.subject, frontCanvas ? [photo, matte] : [photo, matte, layers, selected, fonts], (ctx) => {
       if (matte) drawSubject(ctx, pic, matte, scale);
       if (!frontCanvas) front(ctx);
     });
-    if (frontCanvas) paint(frontCanvas, [photo, layers, fonts], front);
+    if (frontCanvas) paint(frontCanvas, [photo, layers, selected, fonts], front);
   };
 }
 

@@ -4,8 +4,8 @@
 // `filter` and its encoders, as in editor-core.test.js.
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
-import { CONTROLS, EXPORT_SECTION, PHOTO_SECTION, TESTIDS, downloadLabel, inputValue, parseInput } from "./controls.js";
-import { DEFAULT_ADJUST, context2d, createState, drawText, makeCanvas, photoFilters, renderComposite } from "./editor-core.js";
+import { CONTROLS, EXPORT_SECTION, PHOTO_SECTION, TESTIDS, downloadLabel, inputValue, isShown, parseInput } from "./controls.js";
+import { DEFAULT_ADJUST, DEFAULT_STATE, context2d, createState, drawText, makeCanvas, photoFilters, renderComposite } from "./editor-core.js";
 import { createEditor } from "./editor.js";
 import { DEFAULT_EXPORT, EXPORT_FORMATS, encodeJob, exportFileName } from "./export.js";
 
@@ -185,5 +185,19 @@ describe("export formats", () => {
       }
     }
     expect(downloadLabel({ ...DEFAULT_EXPORT, format: "webp" })).toBe("Download WebP");
+  });
+
+  it("show the gradient's colour and angle with a gradient fill only, the quality for lossy formats only", () => {
+    const shown = (/** @type {object} */ values, /** @type {readonly Control<any>[]} */ controls) =>
+      controls.filter((c) => isShown(c, values)).map((c) => c.testid);
+    const solid = shown(DEFAULT_STATE, CONTROLS);
+    expect(solid).not.toContain("text-color-2");
+    expect(solid).not.toContain("gradient-angle");
+    expect(solid).toContain("text-color");
+    expect(shown({ ...DEFAULT_STATE, fill: "gradient" }, CONTROLS)).toEqual(CONTROLS.map((c) => c.testid)); // every one
+    expect(shown(DEFAULT_EXPORT, EXPORT_SECTION.controls)).toEqual(["export-format", "export-size"]); // PNG
+    for (const format of ["jpeg", "webp"]) {
+      expect(shown({ ...DEFAULT_EXPORT, format }, EXPORT_SECTION.controls)).toContain("export-quality");
+    }
   });
 });

@@ -3,7 +3,8 @@
 // the state, backend calls and drawing from editor.js / editor-core.js (shared
 // with the React and Svelte frontends). Plain ES modules: no build step.
 import {
-  ACTIONS, OPEN_PROJECT, PROJECT_ACTIONS, SECTIONS, actionTitle, controlId, displayValue, inputValue, layerItemId, layerItems, parseInput,
+  ACTIONS, OPEN_PROJECT, PROJECT_ACTIONS, SECTIONS, actionTitle, controlId, displayValue, inputValue, isShown, layerItemId, layerItems,
+  parseInput,
 } from "./controls.js";
 import { EXPORT_SECTION, PHOTO_SECTION, downloadLabel } from "./controls.js";
 import { fitInto } from "./editor-core.js";
@@ -38,7 +39,7 @@ const layers = { photo: $("background"), text: $("text-layer"), subject: $("fore
 
 /** @type {Binding} */
 const LAYER = { read: (s) => s.state, write: /** @type {Binding["write"]} */ (editor.set) };
-/** @type {{control: Control, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, output: HTMLOutputElement | null, read: Binding["read"]}[]} */
+/** @type {{control: Control, field: HTMLElement, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, output: HTMLOutputElement | null, read: Binding["read"]}[]} */
 const fields = [];
 
 /** @param {Control} control */
@@ -87,7 +88,7 @@ function createField(control, { read, write } = LAYER) {
     const raw = input instanceof HTMLInputElement && input.type === "checkbox" ? input.checked : input.value;
     write(control.key, parseInput(control, raw));
   });
-  fields.push({ control, input, output, read });
+  fields.push({ control, field, input, output, read });
   return field;
 }
 
@@ -160,11 +161,13 @@ function render() {
   const { photo, photoSize, matte, state, status, can } = snapshot;
   statusLine.textContent = status.text; // textContent: messages never become HTML
   statusLine.dataset.kind = status.kind;
-  for (const { control, input, output, read } of fields) {
-    const value = inputValue(control, /** @type {typeof state} */ (read(snapshot))); // e.g. a font reverted after a failed download
+  for (const { control, field, input, output, read } of fields) {
+    const values = /** @type {typeof state} */ (read(snapshot));
+    const value = inputValue(control, values); // e.g. a font reverted after a failed download
     if (input instanceof HTMLInputElement && input.type === "checkbox") input.checked = Boolean(value);
     else if (input.value !== value) input.value = String(value);
-    if (output) output.textContent = displayValue(control, /** @type {typeof state} */ (read(snapshot)));
+    if (output) output.textContent = displayValue(control, values);
+    field.hidden = !isShown(control, values);
   }
   for (const { action, button } of buttons) button.disabled = !can[action.id];
   renderList(snapshot);

@@ -1,6 +1,6 @@
 // The controls, generated from the shared description in lib/controls.js, so
 // all three frontends show the same inputs with the same labels and testids.
-import { SECTIONS, controlId, displayValue, inputValue, parseInput } from "./lib/controls.js";
+import { SECTIONS, controlId, displayValue, inputValue, isShown, parseInput } from "./lib/controls.js";
 import type { ChangeEvent } from "react";
 import type { Control, Section } from "./lib/controls.js";
 import type { Editor, Snapshot } from "./lib/editor.js";
@@ -29,6 +29,7 @@ export function Controls({ state, onSet }: Props) {
 function Field<V extends object>({ control, state, onSet }: FieldProps<V>) {
   const id = controlId(control);
   const value = inputValue(control, state);
+  const hidden = !isShown(control, state);
   const common = {
     id, name: control.key, "data-testid": control.testid,
     onChange: (e: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => {
@@ -40,7 +41,7 @@ function Field<V extends object>({ control, state, onSet }: FieldProps<V>) {
 
   if (control.type === "checkbox") { // the checkbox sits inside its label
     return (
-      <div className="field" data-type={control.type}>
+      <div className="field" data-type={control.type} hidden={hidden}>
         <label htmlFor={id}><input type="checkbox" checked={Boolean(value)} {...common} /> {control.label}</label>
       </div>
     );
@@ -61,7 +62,7 @@ function Field<V extends object>({ control, state, onSet }: FieldProps<V>) {
     input = <input type={control.type} value={String(value)} {...common} />;
   }
   return (
-    <div className="field" data-type={control.type}>
+    <div className="field" data-type={control.type} hidden={hidden}>
       <label htmlFor={id}>
         {control.label}
         {control.type === "range" && <> <output htmlFor={id}>{displayValue(control, state)}</output></>}
