@@ -36,6 +36,7 @@ def server_url(app_module):
     os.environ["GRADIO_SERVER_NAME"] = "127.0.0.1"
     os.environ["GRADIO_SERVER_PORT"] = str(free_port())
     _, url, _ = app_module.launch(block=False, quiet=True)
+    assert app_module.ready.wait(timeout=120), "the model did not warm up"  # as /readyz says
     yield url
     app_module.app.get_blocks().close()
 
