@@ -21,7 +21,6 @@ from tests import test_frontend as frontend
 from tests.conftest import free_port, require
 
 pytestmark = pytest.mark.browser
-browser = frontend.browser  # the fixture: Chromium, as in test_frontend.py
 
 PROJECT = Path(__file__).resolve().parents[1]
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
