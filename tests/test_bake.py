@@ -85,7 +85,7 @@ def test_frontend_sources_survive_generation_byte_for_byte(bake, frontend):
 BACKEND_FILES = [
     "app.py", "segmenter.py", "requirements.txt", "requirements-dev.txt", "pyproject.toml",
     "tests/conftest.py", "tests/standin.py", "tests/standin_model.py", "tests/test_api.py",
-    "tests/test_frontend.py",
+    "tests/test_frontend.py", "tests/test_health.py", "tests/test_proxy.py", "nginx-location.conf",
 ]  # fmt: skip
 
 
@@ -259,7 +259,9 @@ def test_frontend_type_checks_and_unit_tests_pass(built, variant):
     project = built(variant)
     if variant["frontend"] != "vanilla":  # the build wrote static/, which app.py serves
         index = (project / "static" / "index.html").read_text()
-        assert re.search(r'src="/ui/assets/[^"]+\.js"', index), index
+        # Relative, so the same build works at the root and under a proxy's path prefix.
+        assert re.search(r'src="ui/assets/[^"]+\.js"', index), index
+        assert '"/' not in index, index
     result = npm(["test"], npm_dir(project, variant))
     assert re.search(r"Tests\s+\d+ passed", result.stdout), result.stdout[-2000:]
 
@@ -310,7 +312,7 @@ def test_standin_command_serves_the_editor_offline(built, variant, tmp_path):
             except httpx.TransportError:
                 time.sleep(0.5)
         assert server.poll() is None, server.stdout.read()
-        assert 'src="/ui/' in httpx.get(url).text  # the editor's page, served by the app
+        assert 'src="ui/' in httpx.get(url).text  # the editor's page, served by the app
 
         from gradio_client import Client, handle_file
         from PIL import Image
@@ -324,6 +326,9 @@ def test_standin_command_serves_the_editor_offline(built, variant, tmp_path):
         )
         alpha = Image.open(matte).getchannel("A")
         assert alpha.getpixel((150, 100)) > 250 and alpha.getpixel((10, 10)) < 5
+        # The health checks, as an orchestrator polls them (the warm-up ran at start-up).
+        assert httpx.get(f"{url}healthz").json() == {"status": "ok"}
+        assert httpx.get(f"{url}readyz").json() == {"status": "ready"}
     finally:
         server.terminate()
         server.wait(timeout=30)

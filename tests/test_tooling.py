@@ -354,11 +354,11 @@ def test_dev_command_serves_and_restarts_the_app_on_change(built, variant, tmp_p
                            start_new_session=True)  # fmt: skip
     try:
         app = f"http://127.0.0.1:{app_port}"
-        assert 'src="/ui/' in wait_for(f"{app}/", dev).text
+        assert 'src="ui/' in wait_for(f"{app}/", dev).text
         if vite:  # Vite serves the sources with hot reload and forwards API calls to the app
-            page = wait_for(f"http://localhost:{vite_port}/ui/", dev).text
-            assert "/ui/src/main.ts" in page or "/ui/src/main.tsx" in page, page
-            info = wait_for(f"http://localhost:{vite_port}/ui/gradio_api/info", dev).json()
+            page = wait_for(f"http://localhost:{vite_port}/", dev).text
+            assert "/src/main.ts" in page or "/src/main.tsx" in page, page
+            info = wait_for(f"http://localhost:{vite_port}/gradio_api/info", dev).json()
             assert "/remove_background" in info["named_endpoints"]
         # A change to app.py restarts the app: a route added now is served.
         source = (project / "app.py").read_text()

@@ -15,13 +15,15 @@ import spaces  # noqa: F401
 
 import asyncio
 import tempfile
+import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
-from fastapi.responses import FileResponse
+from fastapi import Request
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from gradio.data_classes import FileData
 from gradio.utils import get_upload_folder
@@ -151,10 +153,50 @@ def index() -> FileResponse:
     return FileResponse(STATIC / "index.html")
 
 
-# Gradio owns /static and /assets, so the editor's files live under /ui.
+# Gradio owns /static and /assets, so the editor's files live under /ui, and the page asks
+# for them as "ui/..." (relative): the same page works at / and under a proxy's path prefix.
+# A route, not app.mount(): behind a proxy that strips the prefix (GRADIO_ROOT_PATH set),
+# a Starlette mount looks for the prefix in the path and answers 404 for every file.
 if not (STATIC / "index.html").is_file():
     raise SystemExit(f"{STATIC / 'index.html'} is missing: see README.md to build the frontend.")
-app.mount("/ui", StaticFiles(directory=STATIC), name="ui")
+ui_files = StaticFiles(directory=STATIC)
+
+
+@app.get("/ui/{path:path}")
+async def ui(path: str, request: Request):
+    return await ui_files.get_response(path, request.scope)
+
+
+# Health checks for orchestrators and load balancers: plain routes, outside Gradio's.
+# The model loads when this module is imported, before the server listens; so once
+# /healthz answers, the weights are in memory. /readyz also waits for one tiny forward
+# pass (warm_up, at start-up), so the first real request does not pay for it.
+ready = threading.Event()
+
+
+@app.get("/healthz")
+def healthz() -> dict:
+    """Liveness: the process serves requests."""
+    return {"status": "ok"}
+
+
+@app.get("/readyz")
+def readyz() -> JSONResponse:
+    """Readiness: the model is loaded and warmed up (see warm_up)."""
+    if not ready.is_set():
+        return JSONResponse({"status": "warming up"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+def warm_up() -> None:
+{%- if cookiecutter.zerogpu == "yes" %}
+    """On ZeroGPU a GPU is attached only while a visitor's request runs (@spaces.GPU), so
+    no forward pass runs at start-up: the app is ready once the weights are loaded."""
+{%- else %}
+    """One forward pass on a tiny image: the first one pays for allocations and kernels."""
+    predict_matte(Image.new("RGB", (64, 64)))
+{%- endif %}
+    ready.set()
 
 
 def delete_old_files(max_age: float = KEEP_FILES_FOR) -> None:
@@ -168,16 +210,18 @@ def delete_old_files(max_age: float = KEEP_FILES_FOR) -> None:
 
 @asynccontextmanager
 async def lifespan(_):
-    """While the server runs, sweep old files every ten minutes."""
+    """While the server runs, sweep old files every ten minutes; warm the model up once."""
 
     async def sweep():
         while True:
             await asyncio.to_thread(delete_old_files)
             await asyncio.sleep(600)
 
-    task = asyncio.create_task(sweep())
+    # The warm-up runs beside the server: /healthz answers, /readyz says 503, until it is done.
+    tasks = [asyncio.create_task(sweep()), asyncio.create_task(asyncio.to_thread(warm_up))]
     yield
-    task.cancel()
+    for task in tasks:
+        task.cancel()
 
 
 def launch(block: bool = True, **kwargs):

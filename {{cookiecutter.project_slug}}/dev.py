@@ -2,7 +2,7 @@
 {%- if cookiecutter.frontend != "vanilla" %}, next to
 Vite's dev server, which reloads the page whenever the frontend changes.
 
-    python dev.py --standin    # on the stand-in model (no download); open http://127.0.0.1:5173/ui/
+    python dev.py --standin    # on the stand-in model (no download); open http://127.0.0.1:5173
     python dev.py              # on the real model
 {%- else %}.
 static/ is served straight from disk: reload the page to see a frontend change.

@@ -36,6 +36,7 @@ def server_url(app_module):
     os.environ["GRADIO_SERVER_NAME"] = "127.0.0.1"
     os.environ["GRADIO_SERVER_PORT"] = str(free_port())
     _, url, _ = app_module.launch(block=False, quiet=True)
+    assert app_module.ready.wait(timeout=120), "the model did not warm up"  # as /readyz says
     yield url
     app_module.app.get_blocks().close()
 
@@ -68,3 +69,25 @@ def require(available: bool, reason: str) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"{reason} (CI=true: a missing dependency is a failure, not a skip)")
     pytest.skip(reason)
+
+
+# The browser tests' Chromium (tests/test_frontend.py, tests/test_proxy.py): Debian's, driven
+# by Playwright, which never downloads a browser here. One per session, shared by both files.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "playwright is not installed (pip install -r requirements-dev.txt)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

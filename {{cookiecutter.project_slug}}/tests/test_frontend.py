@@ -33,11 +33,6 @@ PROJECT = Path(__file__).resolve().parents[1]
 NODE_DIR = PROJECT / "frontend" if (PROJECT / "frontend").is_dir() else PROJECT
 NODE_TEST = NODE_DIR / ("tests" if NODE_DIR != PROJECT else "tests/js") / "api-client.node.mjs"
 GRADIO_CLIENT_CDN = "https://cdn.jsdelivr.net/npm/@gradio/client@2.7.0/dist/index.min.js"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 DARK, BRIGHT, RED = (30, 35, 45), (245, 245, 240), (255, 0, 0)
 
 
@@ -48,19 +43,6 @@ def photo_bytes(size=(1200, 800), box=(600, 200, 1000, 600), exif=None) -> bytes
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=95, **({"exif": exif} if exif else {}))
     return out.getvalue()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "playwright is not installed (pip install -r requirements-dev.txt)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def open_editor(browser, url, init_script=None, **options):

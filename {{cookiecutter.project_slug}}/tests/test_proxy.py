@@ -1,0 +1,140 @@
+"""The editor behind a real nginx, under a path prefix, with nginx-location.conf as deployed.
+
+The app runs in its own process with GRADIO_ROOT_PATH=/apps/tbi (Gradio reads it at launch,
+so the session's server, at the root, cannot be reused); nginx (Debian's package, as this
+user) listens on a free loopback port with a config written here around nginx-location.conf,
+whose only change is the app's port. Without nginx this test skips, saying why; under
+CI=true it fails. The same page at the root is what tests/test_frontend.py drives.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests import test_frontend as frontend
+from tests.conftest import free_port, require
+
+pytestmark = pytest.mark.browser
+
+PROJECT = Path(__file__).resolve().parents[1]
+NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
+PREFIX = "/apps/tbi"
+# Everything nginx writes stays under DIR; one process, as this user (no workers to switch to
+# another user); the server block holds the deployed location block as it is.
+NGINX_CONF = """
+daemon off;
+master_process off;
+pid DIR/nginx.pid;
+error_log stderr warn;
+events {}
+http {
+    access_log off;
+    client_body_temp_path DIR/client_body;
+    proxy_temp_path DIR/proxy;
+    fastcgi_temp_path DIR/fastcgi;
+    uwsgi_temp_path DIR/uwsgi;
+    scgi_temp_path DIR/scgi;
+    server {
+        listen 127.0.0.1:PORT;
+LOCATION
+    }
+}
+"""
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(url).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"{what} did not become ready at {url}")
+
+
+@pytest.fixture(scope="module")
+def proxied_url(tmp_path_factory):
+    """http://127.0.0.1:PORT/apps/tbi/: nginx in front of the app, both stopped afterwards."""
+    require(Path(NGINX).exists(), f"nginx not found at {NGINX} (apt-get install nginx)")
+    folder = tmp_path_factory.mktemp("nginx")
+    app_port, nginx_port = free_port(), free_port()
+    location = (PROJECT / "nginx-location.conf").read_text()
+    assert "127.0.0.1:7860" in location
+    location = location.replace("127.0.0.1:7860", f"127.0.0.1:{app_port}")
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.replace("DIR", str(folder))
+        .replace("PORT", str(nginx_port))
+        .replace("LOCATION", location)
+    )
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(app_port), "GRADIO_ROOT_PATH": PREFIX}
+    app = subprocess.Popen([sys.executable, "-m", "tests.standin"], cwd=PROJECT, env=env)
+    nginx = None
+    try:
+        wait_until_ready(f"http://127.0.0.1:{app_port}/healthz", app, "the app")
+        nginx = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(conf), "-e", "stderr"])
+        url = f"http://127.0.0.1:{nginx_port}{PREFIX}/"
+        wait_until_ready(f"{url}readyz", nginx, "the app, through nginx,")  # health, proxied
+        yield url
+    finally:
+        for process in (nginx, app):
+            if process:
+                process.terminate()
+                process.wait(timeout=30)
+
+
+def test_the_editor_works_under_a_path_prefix_through_nginx(browser, proxied_url, tmp_path):
+    """Page, assets, the client's connection, queue status, file downloads and the export,
+    all through /apps/tbi/: open_editor refuses every request outside it."""
+    from gradio_client import Client, handle_file
+    from gradio_client.utils import Status
+
+    # /apps/tbi (no slash) is sent on to the page.
+    moved = httpx.get(proxied_url.rstrip("/"))
+    assert moved.status_code == 301 and moved.headers["location"].endswith(f"{PREFIX}/")
+
+    # The Python client through the proxy: a big photo keeps the model busy for a while...
+    big = tmp_path / "big.jpg"
+    big.write_bytes(frontend.photo_bytes(size=(6000, 6000), box=(1000, 1000, 5000, 5000)))
+    client = Client(proxied_url, verbose=False)
+    page = frontend.open_editor(browser, proxied_url)
+    try:
+        busy = client.submit(image_path=handle_file(str(big)), api_name="/remove_background")
+        while busy.status().code != Status.PROCESSING:
+            time.sleep(0.05)
+        # ...so the editor's upload waits in the queue, and says so.
+        frontend.upload(page, frontend.photo_bytes())
+        page.wait_for_function(
+            "/queue.*position 1/i.test(document.querySelector('[data-testid=status]').textContent)",
+            timeout=30_000,
+        )
+        frontend.wait_for_subject(page)  # the matte came back through the prefix
+        frontend.style_text(page)
+        pixels = frontend.export(page)
+        assert pixels.shape == (800, 1200, 3)  # the photo's full size
+        assert frontend.is_red(pixels).sum() > 2000  # with the red text
+        assert page.errors == []
+        # The cutout, downloaded by the Python client through the proxy, at full size.
+        assert Image.open(busy.result(timeout=120)).size == (6000, 6000)
+    finally:
+        page.close()
+
+
+def test_uploads_up_to_max_file_size_pass_nginx_and_gradio_refuses_larger(proxied_url):
+    """nginx lets Gradio's limit (MAX_FILE_SIZE, 20mb) decide, with its own message."""
+    limit = 20 * 1024 * 1024
+    upload_url = f"{proxied_url}gradio_api/upload"
+    fits = httpx.post(upload_url, files={"files": ("a.bin", b"\0" * (limit - 4096))})
+    assert fits.status_code == 200, fits.text
+    over = httpx.post(upload_url, files={"files": ("b.bin", b"\0" * (limit + 4096))})
+    assert over.status_code == 413
+    assert "maximum allowed size" in over.text  # Gradio's answer, not nginx's error page
+    assert "<html>" not in over.text
