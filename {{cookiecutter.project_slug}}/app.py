@@ -14,6 +14,7 @@ import spaces  # noqa: F401
 {%- endif %}
 
 import asyncio
+import struct
 import tempfile
 import time
 from contextlib import asynccontextmanager
@@ -41,6 +42,16 @@ GRADIO_FILES = Path(get_upload_folder()).resolve()
 OUTPUTS = Path(tempfile.mkdtemp(prefix="{{ cookiecutter.project_slug }}-"))
 
 Image.MAX_IMAGE_PIXELS = None  # open_image checks MAX_PIXELS itself, with a clearer message
+# The formats people upload. Pillow reads some 30 more, through decoders hardly anyone
+# sends (EPS would even run Ghostscript): those are refused as "not an image", like any
+# other unknown bytes. Every name here must be a format this Pillow opens.
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+# What Pillow raises for a file it recognised but cannot decode, found by tests/test_fuzz.py:
+# OSError (truncated, broken data stream), SyntaxError (a PNG chunk fails its checksum),
+# ValueError, TypeError, IndexError, EOFError, struct.error (header fields that contradict
+# the data or have the wrong type: Image.open itself reads the last four in a header as
+# "not this format"). Its UnidentifiedImageError (not an image at all) is an OSError too.
+DAMAGED = (OSError, SyntaxError, ValueError, TypeError, IndexError, EOFError, struct.error)
 
 app = gr.Server(title={{ cookiecutter.project_name | quoted }})
 
@@ -53,7 +64,7 @@ def open_image(upload: dict, at_least: int | None = None) -> tuple[Image.Image, 
     model never sees more than 1024 px anyway. Animated images give their first frame.
     """
     try:
-        image = Image.open(upload["path"])
+        image = Image.open(upload["path"], formats=FORMATS)
         if image.width * image.height > MAX_PIXELS:
             raise gr.Error(
                 f"This image is {image.width}x{image.height} pixels; "
@@ -61,11 +72,19 @@ def open_image(upload: dict, at_least: int | None = None) -> tuple[Image.Image, 
             )
         if at_least:
             image.draft("RGB", (at_least, at_least))
+        image.load()  # decode here, so a damaged file is told apart here, not in a later resize
         ImageOps.exif_transpose(image, in_place=True)  # phones record rotation in EXIF
         return to_rgb(image)
+    except gr.Error:  # gr.Error is a ValueError: let ours through before catching Pillow's
+        raise
     except UnidentifiedImageError:
         raise gr.Error("This file is not an image I can read. Try a JPEG, PNG or WebP.") from None
-    except OSError:
+    except DAMAGED as error:
+        if any(word in str(error).lower() for word in ("unsupported", "not supported", "not avai")):
+            raise gr.Error(
+                "This image uses a kind of compression or colour I cannot decode. "
+                "Try saving it as a JPEG or PNG."
+            ) from None
         raise gr.Error("This image is damaged or incomplete. Try saving it again.") from None
 
 
