@@ -14,6 +14,9 @@ import spaces  # noqa: F401
 {%- endif %}
 
 import asyncio
+{%- if cookiecutter.zerogpu == "yes" %}
+import os
+{%- endif %}
 import struct
 import tempfile
 import time
@@ -35,6 +38,16 @@ MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
 MAX_FILE_SIZE = "20mb"  # larger uploads are answered with HTTP 413 by Gradio
 MAX_QUEUE = 32  # requests waiting for the model; more are told the queue is full
 KEEP_FILES_FOR = 3600  # seconds: uploads and results older than this are deleted
+{%- if cookiecutter.zerogpu == "yes" %}
+# On ZeroGPU each forward runs on a GPU lent from Hugging Face's pool, and @spaces.GPU itself
+# waits when this Space's GPU slots are taken ("Waiting for a GPU slot on this Space"). So
+# up to 8 requests run at once: their decoding, resizing and encoding overlap on the CPU
+# while their forwards wait for, or run on, the pool. Off Spaces (SPACES_ZERO_GPU unset)
+# the model runs on this machine's one device, one request at a time.
+MODEL_CONCURRENCY = 8 if os.environ.get("SPACES_ZERO_GPU") else 1
+{%- else %}
+MODEL_CONCURRENCY = 1  # one device: a second forward at the same time would only compete
+{%- endif %}
 STATIC = Path(__file__).parent / "static"
 # Gradio keeps uploads and the copies of results it serves in GRADIO_TEMP_DIR; results are
 # written to OUTPUTS first (outside it: Gradio serves only its own copies). Both are swept.
@@ -117,14 +130,14 @@ def save_png(image: Image.Image) -> FileData:
     return FileData(path=f.name)
 
 
-# concurrency_id="model": both endpoints share one queue slot, so two requests
-# never run the model at the same time (one GPU, or a CPU already busy with one).
+# concurrency_id="model": both endpoints share the same MODEL_CONCURRENCY slots, so at
+# most that many requests use the model at once (one, unless on ZeroGPU: see above).
 # The FileData annotation tells clients to upload a file; the function receives a
 # dict ({"path": ..., "orig_name": ...}) pointing into Gradio's upload cache.
 # Returning FileData (at top level) makes Gradio cache and serve the result.
 # The docstrings (summary, Args, Returns) are the API's documentation, and the tool
 # descriptions an MCP client shows a model: written for a reader who never saw this code.
-@app.api(name="matte", concurrency_id="model")
+@app.api(name="matte", concurrency_id="model", concurrency_limit=MODEL_CONCURRENCY)
 def matte(image_path: FileData) -> FileData:
     """The subject matte as the alpha channel of a PNG, long side at most 1024 px.
 
@@ -144,7 +157,7 @@ def matte(image_path: FileData) -> FileData:
     return save_png(Image.merge("LA", (matte, matte)))
 
 
-@app.api(name="remove_background", concurrency_id="model")
+@app.api(name="remove_background", concurrency_id="model", concurrency_limit=MODEL_CONCURRENCY)
 def remove_background(image_path: FileData) -> FileData:
     """Remove the background of a photo: the subject cut out on a transparent background.
 
