@@ -104,9 +104,10 @@ def main():
         for server in servers.values():
             server.wait_ready()
         limits = {s: server.stats()["concurrency"] for s, server in servers.items()}
-        print(f"Forward pass: a {args.forward_ms:.0f} ms wait, no CPU work. Concurrency: "
-              f"{limits['zerogpu']} with the ZeroGPU setting, {limits['one-at-a-time']} "
-              f"otherwise. {args.calls} calls per caller; median of {args.rounds} rounds.\n")  # fmt: skip
+        zero, one = limits["zerogpu"], limits["one-at-a-time"]
+        print(f"Forward pass: a {args.forward_ms:.0f} ms wait, no CPU work. Concurrency: {zero} "
+              f"with the ZeroGPU setting, {one} otherwise. {args.calls} calls per caller; "
+              f"median of {args.rounds} rounds.")  # fmt: skip
         rows = []
         for n in args.callers:
             clients = {s: [Client(srv.url, verbose=False) for _ in range(n)]

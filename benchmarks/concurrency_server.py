@@ -26,7 +26,8 @@ os.environ.pop("SPACES_ZERO_GPU", None)
 from tests.standin import use_standin  # noqa: E402
 
 use_standin(project / ".standin-cache")
-import spaces  # noqa: E402, F401  (reads SPACES_ZERO_GPU now: unset, so GPU() is a no-op)
+# spaces reads SPACES_ZERO_GPU when imported: unset here, so @spaces.GPU is a no-op.
+import spaces  # noqa: E402, F401, I001
 import segmenter  # noqa: E402
 from PIL import Image  # noqa: E402
 
