@@ -53,9 +53,10 @@ import app  # noqa: E402
 
 @app.app.get("/bench/stats")
 def bench_stats() -> dict:
-    """The model slots as Gradio's queue enforces them, and the most forwards seen at once."""
-    queue = app.app.get_blocks()._queue.event_queue_per_concurrency_id["model"]
-    return {"concurrency": queue.concurrency_limit, "most_forwards_at_once": busy["most"]}
+    """The model slots as Gradio's queue was given them, and the most forwards seen at once."""
+    fns = app.app.get_blocks().fns.values()
+    limits = {fn.concurrency_limit for fn in fns if fn.concurrency_id == "model"}
+    return {"concurrency": min(limits), "most_forwards_at_once": busy["most"]}
 
 
 app.launch(block=False, quiet=True)
