@@ -20,3 +20,16 @@ def test_speed_benchmark_runs_and_prints_its_table():
             assert f"| {photo} | {path} |" in out, out
     assert out.count("| met |") + out.count("| MISSED |") == 4, out
     assert "Cold start, process start to first answer" in out and "| load the model |" in out
+
+
+def test_concurrency_benchmark_runs_and_prints_its_ratios():
+    """One call per caller: both settings start, serve 1, 4 and 16 callers, and print a ratio."""
+    result = subprocess.run(
+        [sys.executable, "benchmarks/concurrency.py", "--calls", "1", "--rounds", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    assert "Concurrency: 8 with the ZeroGPU setting, 1 otherwise" in out, out
+    for n in (1, 4, 16):
+        assert f"\n| {n} | " in out, out

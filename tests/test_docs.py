@@ -55,6 +55,9 @@ COVERED = {
     r"python benchmarks/speed\.py": (
         "tests/test_benchmarks.py::test_speed_benchmark_runs_and_prints_its_table"
     ),
+    r"python benchmarks/concurrency\.py": (
+        "tests/test_benchmarks.py::test_concurrency_benchmark_runs_and_prints_its_ratios"
+    ),
     # Issue 8's tooling (tests/test_tooling.py).
     r"python deploy\.py --dry-run": (
         "tests/test_tooling.py::test_deploy_dry_run_lists_exactly_what_the_space_needs"

@@ -14,6 +14,10 @@ import spaces  # noqa: F401
 {%- endif %}
 
 import asyncio
+{%- if cookiecutter.zerogpu == "yes" %}
+import os
+{%- endif %}
+import struct
 import tempfile
 import threading
 import time
@@ -36,6 +40,16 @@ MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
 MAX_FILE_SIZE = "20mb"  # larger uploads are answered with HTTP 413 by Gradio
 MAX_QUEUE = 32  # requests waiting for the model; more are told the queue is full
 KEEP_FILES_FOR = 3600  # seconds: uploads and results older than this are deleted
+{%- if cookiecutter.zerogpu == "yes" %}
+# On ZeroGPU each forward runs on a GPU lent from Hugging Face's pool, and @spaces.GPU itself
+# waits when this Space's GPU slots are taken ("Waiting for a GPU slot on this Space"). So
+# up to 8 requests run at once: their decoding, resizing and encoding overlap on the CPU
+# while their forwards wait for, or run on, the pool. Off Spaces (SPACES_ZERO_GPU unset)
+# the model runs on this machine's one device, one request at a time.
+MODEL_CONCURRENCY = 8 if os.environ.get("SPACES_ZERO_GPU") else 1
+{%- else %}
+MODEL_CONCURRENCY = 1  # one device: a second forward at the same time would only compete
+{%- endif %}
 STATIC = Path(__file__).parent / "static"
 # Gradio keeps uploads and the copies of results it serves in GRADIO_TEMP_DIR; results are
 # written to OUTPUTS first (outside it: Gradio serves only its own copies). Both are swept.
@@ -43,6 +57,16 @@ GRADIO_FILES = Path(get_upload_folder()).resolve()
 OUTPUTS = Path(tempfile.mkdtemp(prefix="{{ cookiecutter.project_slug }}-"))
 
 Image.MAX_IMAGE_PIXELS = None  # open_image checks MAX_PIXELS itself, with a clearer message
+# The formats people upload. Pillow reads some 30 more, through decoders hardly anyone
+# sends (EPS would even run Ghostscript): those are refused as "not an image", like any
+# other unknown bytes. Every name here must be a format this Pillow opens.
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+# What Pillow raises for a file it recognised but cannot decode, found by tests/test_fuzz.py:
+# OSError (truncated, broken data stream), SyntaxError (a PNG chunk fails its checksum),
+# ValueError, TypeError, IndexError, EOFError, struct.error (header fields that contradict
+# the data or have the wrong type: Image.open itself reads the last four in a header as
+# "not this format"). Its UnidentifiedImageError (not an image at all) is an OSError too.
+DAMAGED = (OSError, SyntaxError, ValueError, TypeError, IndexError, EOFError, struct.error)
 
 app = gr.Server(title={{ cookiecutter.project_name | quoted }})
 
@@ -55,7 +79,7 @@ def open_image(upload: dict, at_least: int | None = None) -> tuple[Image.Image, 
     model never sees more than 1024 px anyway. Animated images give their first frame.
     """
     try:
-        image = Image.open(upload["path"])
+        image = Image.open(upload["path"], formats=FORMATS)
         if image.width * image.height > MAX_PIXELS:
             raise gr.Error(
                 f"This image is {image.width}x{image.height} pixels; "
@@ -63,11 +87,19 @@ def open_image(upload: dict, at_least: int | None = None) -> tuple[Image.Image, 
             )
         if at_least:
             image.draft("RGB", (at_least, at_least))
+        image.load()  # decode here, so a damaged file is told apart here, not in a later resize
         ImageOps.exif_transpose(image, in_place=True)  # phones record rotation in EXIF
         return to_rgb(image)
+    except gr.Error:  # gr.Error is a ValueError: let ours through before catching Pillow's
+        raise
     except UnidentifiedImageError:
         raise gr.Error("This file is not an image I can read. Try a JPEG, PNG or WebP.") from None
-    except OSError:
+    except DAMAGED as error:
+        if any(word in str(error).lower() for word in ("unsupported", "not supported", "not avai")):
+            raise gr.Error(
+                "This image uses a kind of compression or colour I cannot decode. "
+                "Try saving it as a JPEG or PNG."
+            ) from None
         raise gr.Error("This image is damaged or incomplete. Try saving it again.") from None
 
 
@@ -100,14 +132,14 @@ def save_png(image: Image.Image) -> FileData:
     return FileData(path=f.name)
 
 
-# concurrency_id="model": both endpoints share one queue slot, so two requests
-# never run the model at the same time (one GPU, or a CPU already busy with one).
+# concurrency_id="model": both endpoints share the same MODEL_CONCURRENCY slots, so at
+# most that many requests use the model at once (one, unless on ZeroGPU: see above).
 # The FileData annotation tells clients to upload a file; the function receives a
 # dict ({"path": ..., "orig_name": ...}) pointing into Gradio's upload cache.
 # Returning FileData (at top level) makes Gradio cache and serve the result.
 # The docstrings (summary, Args, Returns) are the API's documentation, and the tool
 # descriptions an MCP client shows a model: written for a reader who never saw this code.
-@app.api(name="matte", concurrency_id="model")
+@app.api(name="matte", concurrency_id="model", concurrency_limit=MODEL_CONCURRENCY)
 def matte(image_path: FileData) -> FileData:
     """The subject matte as the alpha channel of a PNG, long side at most 1024 px.
 
@@ -127,7 +159,7 @@ def matte(image_path: FileData) -> FileData:
     return save_png(Image.merge("LA", (matte, matte)))
 
 
-@app.api(name="remove_background", concurrency_id="model")
+@app.api(name="remove_background", concurrency_id="model", concurrency_limit=MODEL_CONCURRENCY)
 def remove_background(image_path: FileData) -> FileData:
     """Remove the background of a photo: the subject cut out on a transparent background.
 
