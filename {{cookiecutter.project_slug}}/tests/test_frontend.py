@@ -415,6 +415,45 @@ def test_a_waiting_upload_shows_its_queue_position(page, client, app_module, mon
         release.set()
 
 
+def test_a_full_queue_says_busy_and_try_again_sends_the_same_photo(
+    page, client, app_module, monkeypatch, tmp_path
+):
+    queue = app_module.app.get_blocks()._queue
+    monkeypatch.setattr(queue, "max_size", 1)  # one running and one waiting fill it
+    started, release = threading.Event(), threading.Event()
+    real = app_module.predict_matte
+
+    def held(image):
+        started.set()
+        release.wait(timeout=60)
+        return real(image)
+
+    monkeypatch.setattr(app_module, "predict_matte", held)
+    from gradio_client import handle_file
+
+    path = tmp_path / "first.jpg"
+    path.write_bytes(photo_bytes())
+    retry = page.get_by_test_id("retry")
+    assert retry.is_hidden()
+    try:
+        running = client.submit(image_path=handle_file(str(path)), api_name="/matte")
+        assert started.wait(timeout=30)
+        waiting = client.submit(image_path=handle_file(str(path)), api_name="/matte")
+        time.sleep(1)  # let it join the queue
+        upload(page, photo_bytes())
+        wait_for_status(page, "The server is busy (its queue is full). Try again", "error")
+        retry.wait_for(state="visible")
+    finally:
+        release.set()
+    running.result(timeout=60)
+    waiting.result(timeout=60)
+    retry.click()  # the same photo again, not picked again
+    wait_for_subject(page)
+    wait_for_status(page, "Done", "done")
+    assert retry.is_hidden()
+    assert [e for e in page.errors if "status of 503" not in e] == []  # the full queue's 503: logged
+
+
 def test_javascript_client_calls_both_endpoints(server_url, tmp_path):
     node = shutil.which("node")
     require(node is not None, "Node.js is not installed")
@@ -451,27 +490,45 @@ def start_server(port: int) -> subprocess.Popen:
     pytest.fail("the app did not start")
 
 
-def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser):
-    """The server goes away mid-session and comes back: the page says so, keeps the user's
-    text and style, and the next upload works, with no reload."""
+def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser, tmp_path):
+    """The server goes away mid-request and comes back: the editor says so and sends the
+    photo again by itself. Gone for longer, the page says so and Try again sends the photo
+    once it is back. The user's text and style stay, with no reload."""
+    from gradio_client import Client, handle_file
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = start_server(port)
     page = open_editor(browser, f"http://127.0.0.1:{port}/")
+    big = tmp_path / "36mp.jpg"
+    big.write_bytes(photo_bytes(size=(6000, 6000), box=(1000, 1000, 5000, 5000)))
     try:
         style_text(page, "KEEP ME")
-        server.terminate()
-        server.wait(timeout=30)
+        # A 36 MP cut-out keeps the model busy, so the page's photo waits in the queue.
+        Client(f"http://127.0.0.1:{port}/", verbose=False).submit(
+            image_path=handle_file(str(big)), api_name="/remove_background"
+        )
         upload(page, photo_bytes())
+        wait_for_status(page, "Waiting in queue")
+        server.kill()  # mid-request
+        server.wait(timeout=30)
+        wait_for_status(page, "Lost the connection to the backend: reconnecting", "busy")
+        server = start_server(port)
+        wait_for_subject(page)  # tried again by itself
+        wait_for_status(page, "Done", "done")
+
+        server.terminate()  # gone for longer than the editor waits
+        server.wait(timeout=30)
+        upload(page, photo_bytes(box=(100, 100, 500, 500)))
         page.wait_for_function(
             "document.querySelector('[data-testid=status]').dataset.kind === 'error'",
-            timeout=30_000,
+            timeout=60_000,
         )
-        assert "connect" in page.get_by_test_id("status").text_content().lower()
+        assert "lost the connection" in page.get_by_test_id("status").text_content()
         server = start_server(port)
-        upload(page, photo_bytes())
-        wait_for_subject(page)
+        page.get_by_test_id("retry").click()
+        wait_for_status(page, "Done", "done")
         assert page.get_by_test_id("text-input").input_value() == "KEEP ME"
         assert page.get_by_test_id("text-color").input_value() == "#ff0000"
         assert is_red(export(page)).sum() > 2000  # the text, still styled, in the export

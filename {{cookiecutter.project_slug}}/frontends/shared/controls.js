@@ -192,7 +192,10 @@ export const TESTIDS = Object.freeze({
   front: "front-layer", // layer canvas: the texts in front of the subject
   layers: "layer-list", // the layer list (role="listbox"), top layer first
   layer: "layer-item", // one of its items (role="option"), aria-selected="true" when selected
+  retry: "retry", // the "Try again" button beside the status: shown while the snapshot's canRetry
 });
+/** The button that sends the photo for its cut-out again, beside the status line. */
+export const RETRY = Object.freeze({ label: "Try again", title: "Send the photo for its cut-out again" });
 
 /**
  * Whether a control shows now: a control that only matters for some values of

@@ -455,6 +455,41 @@ describe("createEditor", () => {
     expect(inkBox(layers.front).count).toBe(0);
   });
 
+  it("offers to try again after a full queue, and tries once by itself after a lost connection", async () => {
+    /** @param {Partial<GradioMessage>} m @returns {AsyncIterable<GradioMessage>} */
+    async function* failing(m) { yield { type: "status", stage: "error", ...m }; }
+    const busy = { message: "This application is currently busy. Please try again. " }; // the JS client's words for HTTP 503
+    const lost = { broken: true, message: "Connection errored out." };
+    const noServer = { message: "Connection errored out. Failed to fetch." }; // an upload that found no server
+    const script = [busy, null, lost, null, lost, noServer, null, { message: "This image is damaged or incomplete. Try saving it again." }];
+    const gradio = fakeGradio((n) => (script[n - 1] ? failing(/** @type {object} */ (script[n - 1])) : answers(matteUrl)));
+    const editor = createEditor({ ...gradio, url: "http://backend/" });
+    const file = await pngFile(photo);
+
+    await editor.loadFile(file); // the queue is full
+    expect(editor.getSnapshot().status).toEqual({ kind: "error", text: "The server is busy (its queue is full). Try again in a moment." });
+    expect(editor.getSnapshot().canRetry).toBe(true);
+    await editor.retry(); // the same photo, sent again, without picking it
+    expect(editor.getSnapshot().matte).not.toBeNull();
+    expect(editor.getSnapshot().canRetry).toBe(false);
+    expect(gradio.uploads[1]).toBe(gradio.uploads[0]);
+
+    await editor.loadFile(file); // the connection breaks once: tried again by itself
+    expect(editor.getSnapshot().status.kind).toBe("done");
+    expect(gradio.uploads).toHaveLength(4);
+
+    await editor.loadFile(file); // it breaks twice: said so, with Try again
+    expect(editor.getSnapshot().status.text).toBe("Could not cut out the subject: lost the connection to the backend (tried again once). You can still add text and download.");
+    expect(editor.getSnapshot().canRetry).toBe(true);
+    await editor.retry();
+    expect(editor.getSnapshot().status.kind).toBe("done");
+
+    await editor.loadFile(file); // the app refused the photo: trying again would not help
+    expect(editor.getSnapshot().status.text).toContain("This image is damaged or incomplete.");
+    expect(editor.getSnapshot().canRetry).toBe(false);
+    expect(gradio.uploads).toHaveLength(8);
+  });
+
   it("says when the backend is unreachable", async () => {
     const editor = createEditor({ loadGradio: () => Promise.reject(new Error("offline")), url: "http://backend/" });
     await settle();

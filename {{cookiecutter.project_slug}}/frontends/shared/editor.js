@@ -56,6 +56,8 @@ import {
  * @property {Status} status
  * @property {Adjust} adjust         the photo's adjustments (part of the document: undoable)
  * @property {ExportOptions} exportOptions  format, quality and size of the next export
+ * @property {boolean} canRetry      the photo's cut-out failed for a reason that may pass (a full
+ *                                   queue, a lost connection): `retry` sends it again
  */
 /**
  * The parts of the Gradio JS client (npm: gradio/client) the editor uses; the
@@ -73,6 +75,7 @@ import {
  * @property {number | null} [size]     queue length
  * @property {string} [original_msg]    "process_starts" once the job runs
  * @property {unknown} [message]        the error text, for stage "error"
+ * @property {boolean} [broken]         an error because the connection broke (the backend went away)
  * @property {unknown} [data]           the outputs, for type "data"
  */
 /**
@@ -111,6 +114,7 @@ import {
  * @property {() => void} newWork  back to the empty editor (one undo step; the browser's copy is emptied at once)
  * @property {() => void} saveProject  download the layers and the photo adjustments as a project file (browser only)
  * @property {(file: Blob) => Promise<void>} openProject  replace the layers and adjustments by a project file's (one undo step), or say in the status why not
+ * @property {() => Promise<void>} retry  send the photo for its cut-out again (when `canRetry`)
  */
 
 const MODEL_MAX_SIDE = 1024; // the backend's matte is <= 1024 px: a bigger upload only costs time
@@ -129,7 +133,7 @@ export const matteError = (err) =>
  * @param {GradioMessage} msg @returns {Status | null}
  */
 export function statusFromMessage(msg) {
-  if (msg.stage === "error") return matteError(errorText(msg.message));
+  if (msg.stage === "error") return isBusy(msg) ? BUSY : matteError(errorText(msg.message));
   // "process_starts" arrives with stage "pending": the job has left the queue.
   if (msg.stage === "generating" || msg.original_msg === "process_starts") {
     return { kind: "busy", text: "Cutting out the subject…" };
@@ -141,6 +145,28 @@ export function statusFromMessage(msg) {
     return { kind: "busy", text: "Waiting in queue…" };
   }
   return null;
+}
+
+// A full queue: the Gradio JS client turns the server's HTTP 503 into this message.
+/** @param {GradioMessage} msg */
+const isBusy = (msg) => /currently busy/i.test(errorText(msg.message));
+/** @type {Status} */
+const BUSY = { kind: "error", text: "The server is busy (its queue is full). Try again in a moment." };
+
+/** The backend answered, but not with a matte. */
+class WrongAnswer extends Error {}
+
+/** A job the backend reported failed: its status line, and whether the connection broke. */
+class JobError extends Error {
+  /** @param {GradioMessage} msg */
+  constructor(msg) {
+    super(errorText(msg.message));
+    this.status = /** @type {Status} */ (statusFromMessage(msg)); // an error stage: never null
+    this.busy = isBusy(msg);
+    // The JS client flags a stream that broke; an upload or a join that found no server
+    // comes with its "Connection errored out." message only.
+    this.broken = Boolean(msg.broken) || /^Connection errored out/i.test(this.message);
+  }
 }
 
 /** @param {unknown} message */
@@ -169,6 +195,7 @@ async function connect(loadGradio, url) {
 }
 
 const HISTORY_LIMIT = 100; // undo steps kept; the oldest are forgotten
+const RECONNECT_FOR = 20_000; // ms: how long a lost backend is waited for (a restart takes seconds)
 const MERGE_MS = 1000; // edits of one control this close together are one undo step (typing, a slider)
 
 /** @param {EditorOptions} options @returns {Editor} */
@@ -190,7 +217,10 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   let fonts = 0; // bumps when a web font has loaded: the text layers are redrawn
   /** @type {Set<() => void>} */
   const listeners = new Set();
-  let latestUpload = 0; // bumps on each file: a slower, older decode, or its matte, is dropped
+  let latestUpload = 0; // bumps on each file: a slower, older decode is dropped
+  let sending = 0; // the photo whose cut-out is awaited: an older one's answer is dropped
+  /** @type {{ id: number, input: Promise<Blob> } | null} */
+  let retryable = null; // the photo whose cut-out failed for a reason that may pass, and its model input
   let gesture = 0; // bumps on each press on the stage: one drag is one undo step
   const preview = createPreview();
   /** @type {ExportOptions} */
@@ -205,7 +235,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
       photo: shot?.picture ?? null, matte: shot?.matte ?? null, photoSize: doc.size,
       state: selectedLayer(doc) ?? DEFAULT_STATE, layers: doc.layers, selected: doc.selected,
       can: Object.freeze({ ...layerActions(doc), undo: history.canUndo, redo: history.canRedo }),
-      status, adjust: doc.adjust, exportOptions,
+      status, adjust: doc.adjust, exportOptions, canRetry: retryable?.id === doc.photo,
     });
   }
   let snapshot = view();
@@ -233,7 +263,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     publish();
   }
 
-  const connection = connect(loadGradio, url); // once, at creation
+  let connection = connect(loadGradio, url); // at creation, and again after a lost connection
   connection.then(
     () => { if (status === connecting) setStatus("info", READY); }, // not over an upload's or a restore's message
     (err) => setStatus("error", `Could not connect to the backend: ${reason(err)}. You can still add text and download.`),
@@ -277,29 +307,84 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     const input = modelInput(file, photo);
     await input.catch(() => {}); // a failure is reported below, where it is awaited
     if (id !== latestUpload) return;
-    /** @type {Promise<AsyncIterable<GradioMessage> | null>} */
-    const job = input.then(async (blob) => {
-      const { client, handle_file } = await connection;
-      if (id !== latestUpload) return null; // a newer photo came while connecting: send nothing
-      return client.submit(endpoint, { image_path: handle_file(blob) });
-    });
-    job.catch(() => {});
+    sending = id;
+    const job = submit(id, input); // the upload starts now, while the photo is drawn
     // A new photo is one undo step; the layers keep their place on the picture.
     photos.set(id, { key: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`, picture: photo, matte: null, file, matteFile: null });
     status = { kind: "busy", text: "Uploading…" };
     edit((doc) => withPhoto(doc, id, imageSize(photo)));
-    const shown = () => id === latestUpload && history.present.photo === id;
+    await cutOut(id, input, job);
+  }
+
+  /** Sends a photo's model input to the backend: the job's messages, or null when another photo came first. @param {number} id @param {Promise<Blob>} input */
+  function submit(id, input) {
+    const job = input.then(async (blob) => {
+      const { client, handle_file } = await connection;
+      if (id !== sending) return null; // another photo came while connecting: send nothing
+      return client.submit(endpoint, { image_path: handle_file(blob) });
+    });
+    job.catch(() => {}); // awaited in cutOut
+    return job;
+  }
+
+  /**
+   * Waits for a photo's matte, and shows it. A lost connection (the backend went away, to
+   * restart say) is tried again once, by itself, as soon as the backend answers again.
+   * A full queue, or a connection still lost, is shown with Retry: the same photo, sent again.
+   * @param {number} id @param {Promise<Blob>} input @param {ReturnType<typeof submit>} job
+   * @param {boolean} [again] this is the second try
+   */
+  async function cutOut(id, input, job, again = false) {
+    const stale = () => id !== sending;
+    const shown = () => !stale() && history.present.photo === id;
+    retryable = null;
     try {
       const messages = await job;
-      if (!messages || id !== latestUpload) return;
-      const matte = await receiveMatte(messages, (next) => { if (shown()) publish(next); }, () => id !== latestUpload);
+      if (!messages || stale()) return;
+      const matte = await receiveMatte(messages, (next) => { if (shown()) publish(next); }, stale);
       const shot = photos.get(id);
       if (!matte || !shot) return;
       [shot.matte, shot.matteFile] = [matte.picture, matte.file]; // also when an undo went back to an earlier photo: a redo shows it
       publish(shown() ? { kind: "done", text: "Done. Drag the text to place it, then download." } : status);
     } catch (err) {
-      if (shown()) publish(matteError(err));
+      if (stale()) return;
+      // No answer at all (the connection, the upload or the stream failed): lost.
+      const lost = err instanceof JobError ? err.broken : !(err instanceof WrongAnswer);
+      if (lost && !again) {
+        if (shown()) publish({ kind: "busy", text: "Lost the connection to the backend: reconnecting…" });
+        if (await reconnect(stale)) return cutOut(id, input, submit(id, input), true);
+      }
+      if (stale()) return;
+      if (lost || (err instanceof JobError && err.busy)) retryable = { id, input };
+      const why = err instanceof JobError && !lost ? err.status
+        : matteError(lost ? `lost the connection to the backend${again ? " (tried again once)" : ""}` : err);
+      publish(shown() ? why : status);
     }
+  }
+
+  /** Connects again until the backend answers, for up to RECONNECT_FOR ms: false if it did not (or `stale()`). @param {() => boolean} stale */
+  async function reconnect(stale) {
+    const until = Date.now() + RECONNECT_FOR;
+    while (!stale()) {
+      connection = connect(loadGradio, url);
+      try {
+        await connection;
+        return true;
+      } catch {
+        if (Date.now() > until) return false;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    return false;
+  }
+
+  /** @type {Editor["retry"]} */
+  async function retry() {
+    const failed = retryable;
+    if (!failed || failed.id !== history.present.photo) return;
+    sending = failed.id;
+    publish({ kind: "busy", text: "Uploading…" });
+    await cutOut(failed.id, failed.input, submit(failed.id, failed.input));
   }
 
   /** @type {Editor["pickAt"]} */
@@ -444,7 +529,10 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     const shot = photos.get(history.present.photo);
     if (!shot) publish();
     else if (shot.matte) publish({ kind: "done", text: "Restored your last picture." });
-    else publish({ kind: "info", text: "Restored your last picture, but not its cut-out (it had not arrived): choose the photo again." });
+    else {
+      retryable = { id: history.present.photo, input: modelInput(shot.file, shot.picture) };
+      publish({ kind: "info", text: "Restored your last picture, but not its cut-out (it had not arrived): Try again sends the photo." });
+    }
     return true;
   }
   restore();
@@ -488,7 +576,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
       return () => { listeners.delete(listener); };
     },
     getSnapshot: () => snapshot,
-    set, loadFile, pickAt, moveBy, handleKey, act, exportBlob, download,
+    set, loadFile, pickAt, moveBy, handleKey, act, exportBlob, download, retry,
     adjustPhoto: adjustPhotoSetting, setExport,
     newWork, saveProject, openProject,
     selectLayer: selectLayerById,
@@ -505,7 +593,8 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
 /**
  * Reads the answer of a /matte job: passes its status messages on, then fetches
  * and decodes the matte. Null when `stale()` turns true (a newer photo replaced
- * this one) or the backend reported an error; throws when the matte is missing.
+ * this one); throws JobError when the backend reported an error, WrongAnswer when
+ * the matte is missing, and the fetch's own error when the connection failed.
  * The PNG comes too, for the browser's copy of the work.
  * @param {AsyncIterable<GradioMessage>} messages @param {(status: Status) => void} onStatus
  * @param {() => boolean} stale @returns {Promise<{ picture: Picture, file: Blob } | null>}
@@ -520,14 +609,14 @@ async function receiveMatte(messages, onStatus, stale) {
       break;
     }
     if (msg.type !== "status") continue;
+    if (msg.stage === "error") throw new JobError(msg);
     const next = statusFromMessage(msg);
     if (next) onStatus(next);
-    if (next?.kind === "error") return null;
   }
   const matteUrl = result && typeof result === "object" && "url" in result ? String(result.url) : "";
-  if (!matteUrl) throw new Error("The backend returned no matte");
+  if (!matteUrl) throw new WrongAnswer("The backend returned no matte");
   const response = await fetch(matteUrl);
-  if (!response.ok) throw new Error(`HTTP ${response.status} fetching the matte`);
+  if (!response.ok) throw new WrongAnswer(`HTTP ${response.status} fetching the matte`);
   const file = await response.blob();
   const picture = await createImageBitmap(file);
   return stale() ? null : { picture, file };

@@ -6,7 +6,7 @@ import {
   ACTIONS, OPEN_PROJECT, PROJECT_ACTIONS, SECTIONS, actionTitle, controlId, displayValue, inputValue, isShown, layerItemId, layerItems,
   parseInput,
 } from "./controls.js";
-import { EXPORT_SECTION, PHOTO_SECTION, downloadLabel } from "./controls.js";
+import { EXPORT_SECTION, PHOTO_SECTION, RETRY, downloadLabel } from "./controls.js";
 import { fitInto } from "./editor-core.js";
 import { createEditor } from "./editor.js";
 import { openBrowserStorage } from "./persistence.js";
@@ -31,6 +31,11 @@ const $ = (id) => /** @type {T} */ (document.getElementById(id));
 /** @type {HTMLFieldSetElement} */ const settings = $("layer-settings");
 const statusLine = $("status"), stage = $("stage"), wrap = $("stage-wrap"), placeholder = $("placeholder");
 const list = $("layer-list");
+// Beside the status: sends the photo for its cut-out again, after a full queue or a lost connection.
+const retryButton = Object.assign(document.createElement("button"), { type: "button", className: "retry", textContent: RETRY.label, title: RETRY.title, hidden: true });
+retryButton.dataset.testid = "retry";
+retryButton.addEventListener("click", () => editor.retry());
+statusLine.after(retryButton);
 /** @type {import("./editor.js").Layers & { subject: HTMLCanvasElement}} */
 const layers = { photo: $("background"), text: $("text-layer"), subject: $("foreground"), front: $("front-layer") };
 
@@ -161,6 +166,7 @@ function render() {
   const { photo, photoSize, matte, state, status, can } = snapshot;
   statusLine.textContent = status.text; // textContent: messages never become HTML
   statusLine.dataset.kind = status.kind;
+  retryButton.hidden = !snapshot.canRetry;
   for (const { control, field, input, output, read } of fields) {
     const values = /** @type {typeof state} */ (read(snapshot));
     const value = inputValue(control, values); // e.g. a font reverted after a failed download

@@ -4,7 +4,7 @@
 import { useEffect, useSyncExternalStore } from "react";
 import { createEditor } from "./lib/editor.js";
 import { Controls, SettingsSection } from "./Controls.tsx";
-import { EXPORT_SECTION, PHOTO_SECTION, downloadLabel } from "./lib/controls.js";
+import { EXPORT_SECTION, PHOTO_SECTION, RETRY, downloadLabel } from "./lib/controls.js";
 import { Layers } from "./Layers.tsx";
 import { Project } from "./Project.tsx";
 import { openBrowserStorage } from "./lib/persistence.js";
@@ -41,6 +41,10 @@ export default function App() {
         <p id="status" className="status" data-testid="status" data-kind={status.kind} role="status" aria-live="polite">
           {status.text}
         </p>
+        {/* Sends the photo for its cut-out again, after a full queue or a lost connection. */}
+        <button type="button" className="retry" data-testid="retry" title={RETRY.title} hidden={!snapshot.canRetry} onClick={() => editor.retry()}>
+          {RETRY.label}
+        </button>
       </header>
 
       <main className="layout">
