@@ -1,22 +1,17 @@
 // @ts-check
-// The editor's controls, as data. Every frontend (vanilla, React, Svelte) loops
-// over SECTIONS to build its form, so all three show the same controls, in the
-// same order, with the same labels and the same data-testid (the browser tests
-// and the docs rely on those). To add a control: add a key to State and
-// DEFAULT_STATE in editor-core.js, then one entry here; no frontend changes.
-// The controls edit the selected text layer; the layer list and its buttons
-// (ACTIONS) are described here too. The photo's adjustments (PHOTO_SECTION)
-// and the export's settings (EXPORT_SECTION) are controls of the same shape,
-// bound to the document's Adjust and the editor's ExportOptions instead.
+// The editor's controls, as data. Every frontend loops over SECTIONS to build
+// its form: the same controls, order, labels and data-testids everywhere (the
+// browser tests and the docs rely on them). To add a control: a key in State and
+// DEFAULT_STATE (editor-core.js), then one entry here; no frontend changes. They
+// edit the selected layer; PHOTO_SECTION and EXPORT_SECTION, of the same shape,
+// the photo's adjustments and the export's settings. The buttons are here too.
 
 import { DEFAULT_ADJUST, DEFAULT_STATE, FONTS } from "./editor-core.js";
 import { DEFAULT_EXPORT, EXPORT_FORMATS, exportFormat } from "./export.js";
 
-/** @typedef {import("./editor-core.js").State} State */
-/** @typedef {import("./editor-core.js").Adjust} Adjust */
-/** @typedef {import("./export.js").ExportOptions} ExportOptions */
-/** @typedef {import("./document.js").Layer} Layer */
-/** @typedef {import("./document.js").Action} Action */
+/** @import { State, Adjust } from "./editor-core.js" */
+/** @import { ExportOptions } from "./export.js" */
+/** @import { Layer, Action } from "./document.js" */
 /** @typedef {"range" | "color" | "select" | "checkbox" | "textarea"} ControlType */
 /** @typedef {{value: string, label: string}} ControlOption */
 /**

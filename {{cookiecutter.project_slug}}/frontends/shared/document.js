@@ -1,15 +1,12 @@
 // @ts-check
-// The editor's document and its history: which photo, the text layers, which
-// layer is selected; and the undo/redo stack of those documents. Plain data and
-// pure functions, no DOM and no canvas: every change returns a new Doc, and the
-// history keeps the old ones (layers are shared between them, not copied).
-// editor.js holds the pictures themselves (a Doc names its photo by id).
+// The editor's document (which photo, the text layers, the selected one) and its
+// undo history. Plain data and pure functions: every change returns a new Doc, the
+// history keeps the old ones (sharing their layers). editor.js holds the pictures
+// (a Doc names its photo by id).
 
 import { DEFAULT_ADJUST, createState, layerAt } from "./editor-core.js";
 
-/** @typedef {import("./editor-core.js").State} State */
-/** @typedef {import("./editor-core.js").Size} Size */
-/** @typedef {import("./editor-core.js").Adjust} Adjust */
+/** @import { State, Size, Adjust } from "./editor-core.js" */
 /** One text layer: its settings, and an id that stays the same through edits. @typedef {State & { id: string }} Layer */
 /**
  * @typedef {object} Doc

@@ -1,15 +1,12 @@
 // @ts-check
-// Framework-agnostic core of the "text behind image" editor.
+// The drawing core of the "text behind image" editor: layers in, pixels out.
 //
-// The picture is the photo, the text layers placed behind the subject, the
-// subject (the photo again, masked by the matte), then the text layers placed in
-// front of it: a behind layer seems to pass behind the person. Every function
-// takes a `scale` (output pixels per image pixel) and all text settings are
-// stored in image-relative units, so the same code draws the small on-screen
-// preview and the full-resolution export, pixel for pixel alike.
-// No DOM queries and no gradio here: React/Svelte frontends can share this file.
-// Pure drawing: a list of layers in, pixels out. The document and its history
-// are document.js; the photo, the matte and the backend calls editor.js.
+// The picture is the photo, the texts behind the subject, the subject (the photo
+// again, masked by the matte), the texts in front: a text behind seems to pass
+// behind the person. Every function takes a `scale` (output pixels per image
+// pixel) and text settings are in image-relative units, so the same code draws
+// the on-screen preview and the full-resolution export alike. No DOM queries, no
+// gradio: every frontend shares it (the document is document.js, the rest editor.js).
 
 /**
  * A decoded picture the core can draw: the photo or the matte.

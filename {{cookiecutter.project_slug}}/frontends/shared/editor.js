@@ -1,11 +1,8 @@
 // @ts-check
-// The editor's controller: everything a frontend needs besides its markup.
-//
-// It owns the photos, their mattes and the status line, talks to the backend,
-// and keeps the document (the text layers) with its undo history (document.js).
-// A frontend only renders the controls (controls.js), forwards events (set,
-// loadFile, pickAt, moveBy, handleKey, the layer actions, download) and redraws
-// on change:
+// The editor's controller: everything a frontend needs besides its markup. It
+// owns the photos, their mattes, the status line and the backend calls, and the
+// document with its undo history (document.js). A frontend renders the controls
+// (controls.js), forwards events and redraws on change:
 //
 //   const editor = createEditor({ loadGradio: () => import("@gradio/client") });
 //   editor.subscribe(() => redraw(editor.getSnapshot()));
@@ -27,16 +24,11 @@ import {
   FormatError, PROJECT_FILENAME, createAutosave, projectJson, readProjectFile, storageError, withProject,
 } from "./persistence.js";
 
-/** @typedef {import("./editor-core.js").State} State */
-/** @typedef {import("./editor-core.js").Picture} Picture */
-/** @typedef {import("./editor-core.js").AnyCanvas} AnyCanvas */
-/** @typedef {import("./editor-core.js").Size} Size */
-/** @typedef {import("./document.js").Doc} Doc */
-/** @typedef {import("./document.js").Layer} Layer */
-/** @typedef {import("./document.js").Action} Action */
-/** @typedef {import("./editor-core.js").Adjust} Adjust */
-/** @typedef {import("./export.js").ExportOptions} ExportOptions */
-/** @typedef {import("./export.js").ExportJob} ExportJob */
+/** @import { State, Picture, AnyCanvas, Size, Adjust } from "./editor-core.js" */
+/** @import { Doc, Layer, Action } from "./document.js" */
+/** @import { ExportOptions, ExportJob } from "./export.js" */
+/** @import { Images, Storage, Work } from "./persistence.js" */
+/** @import { Ctx2D } from "./editor-core.js" */
 /**
  * The status line. `busy` while waiting for the backend, `done` once the matte
  * is in, `error` for anything the user should read (style.css colours them).
@@ -45,19 +37,17 @@ import {
 /**
  * What a frontend renders. Immutable: a new object after every change.
  * @typedef {object} Snapshot
- * @property {Picture | null} photo  the photo for the screen, EXIF orientation applied; a big
- *                                   JPEG is decoded at a reduced size (see decodeForScreen)
+ * @property {Picture | null} photo  the photo for the screen, upright (maybe a reduced decode: decodeForScreen)
  * @property {Picture | null} matte  its matte (alpha = subject), once the backend answered
  * @property {Size | null} photoSize the size of `photo`, the unit of the text positions
- * @property {State} state           the selected layer's settings (the controls show them)
+ * @property {State} state  the selected layer's settings (the controls show them)
  * @property {readonly Layer[]} layers  every text layer, bottom first
- * @property {string | null} selected   the selected layer's id; null when there are no layers
+ * @property {string | null} selected  the selected layer's id; null when there are no layers
  * @property {Readonly<Record<Action, boolean>>} can  which layer and history actions are possible
  * @property {Status} status
- * @property {Adjust} adjust         the photo's adjustments (part of the document: undoable)
+ * @property {Adjust} adjust  the photo's adjustments (part of the document: undoable)
  * @property {ExportOptions} exportOptions  format, quality and size of the next export
- * @property {boolean} canRetry      the photo's cut-out failed for a reason that may pass (a full
- *                                   queue, a lost connection): `retry` sends it again
+ * @property {boolean} canRetry  the cut-out failed for a reason that may pass: `retry` sends it again
  */
 /**
  * The parts of the Gradio JS client (npm: gradio/client) the editor uses; the
@@ -66,24 +56,18 @@ import {
  * @typedef {{Client: { connect(url: string, options?: { events?: ("data" | "status")[], record_history?: boolean }): Promise<GradioClient> }, handle_file(file: Blob): unknown}} GradioModule
  */
 /**
- * A message of `client.submit(...)`: `status` (queue position, running, error)
- * or `data` (the result; `data[0].url` is the matte PNG).
- * @typedef {object} GradioMessage
- * @property {string} type
- * @property {string} [stage]          "pending" | "generating" | "error" | "complete" ...
- * @property {number | null} [position] place in the queue, 0-based
- * @property {number | null} [size]     queue length
- * @property {string} [original_msg]    "process_starts" once the job runs
- * @property {unknown} [message]        the error text, for stage "error"
- * @property {boolean} [broken]         an error because the connection broke (the backend went away)
- * @property {unknown} [data]           the outputs, for type "data"
+ * A message of `client.submit(...)`: `status` (queue `position` 0-based of `size`,
+ * `stage` "pending" | "generating" | "error" ..., `original_msg` "process_starts"
+ * once it runs, `message` and `broken` for an error) or `data` (`data[0].url`: the matte PNG).
+ * @typedef {{ type: string, stage?: string, position?: number | null, size?: number | null,
+ *   original_msg?: string, message?: unknown, broken?: boolean, data?: unknown }} GradioMessage
  */
 /**
  * @typedef {object} EditorOptions
  * @property {() => Promise<GradioModule>} loadGradio  imports the Gradio JS client, lazily (see createEditor)
  * @property {string} [url]       the Gradio server; default: the page's own directory
  * @property {string} [endpoint]  default "/matte"
- * @property {import("./persistence.js").Storage | null} [storage]  where the work is kept across
+ * @property {Storage | null} [storage]  where the work is kept across
  *   reloads (openBrowserStorage() in persistence.js); none: nothing is kept
  */
 /**
@@ -95,25 +79,25 @@ import {
 /** A key press, as the editor reads it. @typedef {{ key: string, shiftKey?: boolean, ctrlKey?: boolean, metaKey?: boolean, target?: EventTarget | null }} Key */
 /**
  * @typedef {object} Editor
- * @property {(listener: () => void) => () => void} subscribe  returns the unsubscribe function
+ * @property {(listener: () => void) => () => void} subscribe  returns the unsubscribe
  * @property {() => Snapshot} getSnapshot
- * @property {<K extends keyof State>(key: K, value: State[K]) => Promise<void>} set  change one setting of the selected layer; resolves once applied (web fonts: once loaded, or reverted)
+ * @property {<K extends keyof State>(key: K, value: State[K]) => Promise<void>} set  one setting of the selected layer; resolves once applied (a web font: loaded, or reverted)
  * @property {(file: Blob) => Promise<void>} loadFile  show a photo and fetch its matte
- * @property {(xCss: number, yCss: number, displayedWidth: number) => boolean} pickAt  a press on the stage at this point (CSS pixels from its top left): selects the text there, if any (true), and starts a new drag
+ * @property {(xCss: number, yCss: number, displayedWidth: number) => boolean} pickAt  a press on the stage (CSS pixels from its top left): selects the text there (true), starts a drag
  * @property {(dxCss: number, dyCss: number, displayedWidth: number) => void} moveBy  move the selected text by a pointer delta
- * @property {(event: Key) => boolean} handleKey  the stage's keys: arrows move the selected text, Delete removes it; true if handled (then preventDefault)
+ * @property {(event: Key) => boolean} handleKey  the stage's keys (arrows move the selected text, Delete removes it): true if handled
  * @property {(event: Key) => boolean} handleShortcut  the page's keys: Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z, Ctrl+Y (see historyShortcut)
  * @property {(event: Key) => boolean} handleListKey  the layer list's keys: arrows, Home, End select
  * @property {(id: string) => void} selectLayer
  * @property {(action: Action) => void} act  add, duplicate, delete or reorder a layer; undo, redo
  * @property {(layers: Layers, cssSize: Size, dpr?: number) => void} renderLayers  size and draw the preview canvases
  * @property {(options?: ExportOptions) => Promise<Blob>} exportBlob  the exported file, as exportOptions (default) say
- * @property {(filename?: string) => Promise<void>} download  save it (browser only; the name's extension follows the format); the status says what it does, and errors
- * @property {<K extends keyof Adjust>(key: K, value: Adjust[K]) => void} adjustPhoto  change one photo adjustment (a slider movement is one undo step)
- * @property {<K extends keyof ExportOptions>(key: K, value: ExportOptions[K]) => void} setExport  change one export setting
- * @property {() => void} newWork  back to the empty editor (one undo step; the browser's copy is emptied at once)
- * @property {() => void} saveProject  download the layers and the photo adjustments as a project file (browser only)
- * @property {(file: Blob) => Promise<void>} openProject  replace the layers and adjustments by a project file's (one undo step), or say in the status why not
+ * @property {(filename?: string) => Promise<void>} download  save it (browser only), the status saying how it goes
+ * @property {<K extends keyof Adjust>(key: K, value: Adjust[K]) => void} adjustPhoto  one photo adjustment (a slider movement: one undo step)
+ * @property {<K extends keyof ExportOptions>(key: K, value: ExportOptions[K]) => void} setExport  one export setting
+ * @property {() => void} newWork  back to the empty editor (one undo step, kept at once)
+ * @property {() => void} saveProject  download the layers and adjustments as a project file
+ * @property {(file: Blob) => Promise<void>} openProject  a project file's layers and adjustments instead (one undo step), or the status says why not
  * @property {() => Promise<void>} retry  send the photo for its cut-out again (when `canRetry`)
  */
 
@@ -178,12 +162,11 @@ function errorText(message) {
 }
 
 /**
- * Connects to the backend. The client is imported lazily: the vanilla page gets
- * it from a CDN and the bundled frontends get their own chunk, so the editor is
- * usable at once, and still works (without cut-outs) if the import or the
- * backend fails. Going through @gradio/client, rather than fetch, is what makes
- * ZeroGPU Spaces work: it joins Gradio's queue and forwards the Hugging Face
- * headers that bill GPU time to the visitor, not to the Space.
+ * Connects to the backend. The client is imported lazily (a CDN for vanilla, a
+ * chunk of its own when bundled): the editor works at once, and without cut-outs
+ * if the import or the backend fails. @gradio/client, not fetch, is what makes
+ * ZeroGPU work: it joins Gradio's queue and forwards the Hugging Face headers
+ * that bill GPU time to the visitor, not to the Space.
  * @param {EditorOptions["loadGradio"]} loadGradio @param {string} [url]
  */
 async function connect(loadGradio, url) {
@@ -328,9 +311,9 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   }
 
   /**
-   * Waits for a photo's matte, and shows it. A lost connection (the backend went away, to
-   * restart say) is tried again once, by itself, as soon as the backend answers again.
-   * A full queue, or a connection still lost, is shown with Retry: the same photo, sent again.
+   * Waits for a photo's matte, and shows it. A lost connection (a backend restarting, say)
+   * is tried again once, as soon as the backend answers; a full queue, or a connection
+   * still lost, offers Try again (the same photo).
    * @param {number} id @param {Promise<Blob>} input @param {ReturnType<typeof submit>} job
    * @param {boolean} [again] this is the second try
    */
@@ -481,7 +464,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   /** Reads the browser's copy back, then starts saving. */
   async function restore() {
     if (!storage) return;
-    /** @type {import("./persistence.js").Work | null} */
+    /** @type {Work | null} */
     let work = null, restored = false;
     try {
       work = await storage.load();
@@ -499,11 +482,11 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   }
   /**
    * Shows the work kept, with its undo history, unless the user has started meanwhile (false).
-   * @param {import("./persistence.js").Work} work
+   * @param {Work} work
    */
   async function reopen({ steps, at, images }) {
     const untouched = () => !latestUpload && !history.canUndo;
-    /** @type {[string, ImageBitmap, ImageBitmap | null, import("./persistence.js").Images][]} */
+    /** @type {[string, ImageBitmap, ImageBitmap | null, Images][]} */
     let decoded;
     try {
       decoded = await Promise.all([...images].map(async ([key, files]) => /** @type {const} */ (
@@ -646,7 +629,7 @@ function createPreview() {
     const width = Math.max(1, Math.round(cssSize.width * dpr)); // backing store = CSS size x DPR: sharp on HiDPI
     const height = Math.max(1, Math.round(cssSize.height * dpr));
     const scale = photoSize ? width / photoSize.width : 1; // canvas pixels per image pixel
-    /** @param {AnyCanvas} canvas @param {unknown[]} key what it shows @param {(ctx: import("./editor-core.js").Ctx2D) => void} draw */
+    /** @param {AnyCanvas} canvas @param {unknown[]} key what it shows @param {(ctx: Ctx2D) => void} draw */
     const paint = (canvas, key, draw) => {
       const resized = canvas.width !== width || canvas.height !== height;
       const last = drawn.get(canvas);
@@ -664,7 +647,7 @@ function createPreview() {
     // aspect ratio, so drawSubject stretches it over the photo at any scale.
     // The texts in front, then the outline of the selected one (the preview's alone).
     const chosen = layers.find((l) => l.id === selected);
-    const front = (/** @type {import("./editor-core.js").Ctx2D} */ ctx) => {
+    const front = (/** @type {Ctx2D} */ ctx) => {
       drawTexts(ctx, layersOn(layers, true), size, scale);
       if (chosen) drawSelection(ctx, chosen, size, scale, dpr);
     };
@@ -678,14 +661,11 @@ function createPreview() {
 }
 
 /**
- * Decodes a photo for the screen, upright (EXIF orientation applied, as the
- * backend does). Decoding a 12 MP JPEG in full takes ~150 ms here, but a JPEG
- * can also be decoded at 1/8 ... 7/8 of its size, for much less: WebCodecs'
- * ImageDecoder does that when asked for a smaller size, picking the largest
- * scale that fits the box. The box is no smaller than twice the model's size, so
- * the picture is still bigger than what the model needs, and no bigger than the
- * screen can show (the export decodes the file again, in full, in its worker).
- * Other formats, and browsers without ImageDecoder, are decoded in full.
+ * Decodes a photo for the screen, upright (EXIF applied, as the backend does). A
+ * 12 MP JPEG takes ~150 ms in full, much less at 1/8 ... 7/8 of its size, which
+ * WebCodecs' ImageDecoder picks when asked for a smaller box: at least twice the
+ * model's size, at most what the screen shows (the export decodes the file in
+ * full, in its worker). Other formats, or no ImageDecoder: decoded in full.
  * @param {Blob} file @returns {Promise<ImageBitmap>}
  */
 export async function decodeForScreen(file) {
@@ -734,13 +714,7 @@ let lastJob = 0;
 /** @type {Map<number, { resolve: (b: Blob) => void, reject: (e: Error) => void }>} */
 const pending = new Map();
 
-/** @param {Error} err */
-function failAll(err) {
-  for (const p of pending.values()) p.reject(err);
-  pending.clear();
-}
-
-/** The export worker, started on first use and kept. @returns {Worker} */
+/** @returns {Worker} */
 function exportWorker() {
   if (worker) return worker;
   // This exact form is the one Vite recognises (it bundles the worker's imports);
@@ -758,7 +732,8 @@ function exportWorker() {
     workerBroken = true;
     worker = null;
     w.terminate();
-    failAll(new WorkerUnavailable(e.message));
+    for (const p of pending.values()) p.reject(new WorkerUnavailable(e.message));
+    pending.clear();
   });
   return (worker = w);
 }
@@ -769,8 +744,8 @@ function inWorker(job) {
     const id = ++lastJob;
     pending.set(id, { resolve, reject });
     try {
-      exportWorker().postMessage({ id, job }); // the pictures (ImageBitmaps) are copied, not moved
-    } catch (err) { // a picture that cannot be sent (not an ImageBitmap), or no worker at all
+      exportWorker().postMessage({ id, job }); // the photo's file and the matte, copied
+    } catch (err) { // a picture that cannot be sent, or no worker at all
       pending.delete(id);
       reject(new WorkerUnavailable(String(err)));
     }
@@ -778,11 +753,9 @@ function inWorker(job) {
 }
 
 /**
- * The exported file (see export.js). In a worker where the browser has OffscreenCanvas and module
- * workers (Chromium, Firefox, Safari 17+). Fallback, on the main thread (no
- * OffscreenCanvas or Worker: older browsers, and Node's unit tests): the page
- * waits while the picture is drawn; toBlob still encodes off the main thread
- * in most browsers.
+ * The exported file (see export.js): in a worker where the browser has OffscreenCanvas
+ * and module workers (Chromium, Firefox, Safari 17+); else (older browsers, Node's unit
+ * tests) on the main thread, which waits while the picture is drawn.
  * @param {ExportJob} job @returns {Promise<Blob>}
  */
 export async function encodeExport(job) {

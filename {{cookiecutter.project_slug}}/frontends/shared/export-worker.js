@@ -6,7 +6,7 @@
 import { loadFont } from "./editor-core.js";
 import { encodeJob } from "./export.js";
 
-/** @typedef {import("./export.js").ExportJob} ExportJob */
+/** @import { ExportJob } from "./export.js" */
 
 self.addEventListener("message", async (/** @type {MessageEvent<{ id: number, job: ExportJob }>} */ { data: { id, job } }) => {
   try {

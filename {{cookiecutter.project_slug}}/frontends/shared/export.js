@@ -7,10 +7,7 @@
 
 import { canvasToBlob, renderExport } from "./editor-core.js";
 
-/** @typedef {import("./editor-core.js").Picture} Picture */
-/** @typedef {import("./editor-core.js").State} State */
-/** @typedef {import("./editor-core.js").Size} Size */
-/** @typedef {import("./editor-core.js").Adjust} Adjust */
+/** @import { Picture, State, Size, Adjust } from "./editor-core.js" */
 /** @typedef {"png" | "jpeg" | "webp"} ExportFormat */
 /**
  * The export's settings (not part of the document: not undone).

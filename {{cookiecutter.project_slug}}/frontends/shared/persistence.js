@@ -1,32 +1,18 @@
 // @ts-check
-// Keeping the work: in this browser across reloads, and in a project file.
-//
-// - The project file (Save project / Open project) is a small JSON of the text
-//   layers and the photo's adjustments, with a format name and version; never
-//   the photo, which stays the user's. Reading one checks everything and refuses a bad file with a message
-//   a person understands (FormatError).
-// - The browser's copy (IndexedDB, the browser's own database, which holds
-//   files as they are) is the undo history, "history": each step a project as
-//   in a file, rewritten after each change; and one record per photo those
-//   steps name (the file as the user gave it, its matte PNG), written once and
-//   again when its matte arrives. A reload reads them back: the same picture,
-//   Undo and Redo as before, and no new call to the model. The steps kept name
-//   at most MAX_KEPT_PHOTOS photos.
-// - createAutosave writes a moment after each change (one write for a burst of
-//   edits), and reports each failed write (storage full, private mode) through
-//   onError: the editor shows it and keeps working.
-//
-// Pure functions first (tested in Node), then the IndexedDB parts (tested in
-// the browser). editor.js wires them in.
+// Keeping the work: in a project file, and in this browser across reloads.
+// - A project file is a small JSON of the layers and the photo's adjustments,
+//   versioned, never the photo; a bad one is refused with its reason (FormatError).
+// - The browser's copy (IndexedDB, which holds files as they are) is the undo
+//   history, each step a project, and the photos it names with their mattes: a
+//   reload shows the same picture, Undo goes on, and the model is not called.
+// - createAutosave writes a moment after each change, and reports failed writes.
+// Pure functions first (tested in Node), then IndexedDB (tested in the browser).
 
 import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
 import { newLayer, withPhoto } from "./document.js";
 
-/** @typedef {import("./editor-core.js").State} State */
-/** @typedef {import("./editor-core.js").Size} Size */
-/** @typedef {import("./editor-core.js").Adjust} Adjust */
-/** @typedef {import("./document.js").Doc} Doc */
-/** @typedef {import("./document.js").Layer} Layer */
+/** @import { State, Size, Adjust } from "./editor-core.js" */
+/** @import { Doc, Layer } from "./document.js" */
 /**
  * A project as read back: the layers (with new ids), the size of the photo
  * their positions were placed on (null: placed on no photo), the selected one,
@@ -55,11 +41,7 @@ export class FormatError extends Error {
   name = "FormatError";
 }
 
-/**
- * The project of a document, as plain data: what a project file holds (and the
- * browser's "layers" record). Positions stay in the photo's pixels, with that size.
- * @param {Doc} doc
- */
+/** A document's project, as plain data (a project file, a kept step): positions in the photo's pixels, with its size. @param {Doc} doc */
 export function projectData(doc) {
   const i = doc.layers.findIndex((l) => l.id === doc.selected);
   return {
@@ -169,12 +151,6 @@ export function withProject(doc, { size, layers, selected, adjust }) {
 
 // ---- The browser's copy: the undo history, and the photos it names.
 
-/**
- * The undo history as the browser keeps it: each step is a project (the same
- * object as a project file), the ids of its layers (so that a layer stays the
- * same layer from one step to the next), and the key of its photo (null: none).
- * @typedef {{ project: object, ids: string[], photo: string | null }} KeptStep
- */
 /** One step as read back. @typedef {{ project: Project, photo: string | null }} Step */
 /**
  * What the browser kept: the steps, which one is the present, and the photos they name, by key;
@@ -189,8 +165,8 @@ const HISTORY_VERSION = 1;
 export const MAX_KEPT_PHOTOS = 3;
 
 /**
- * The steps of a history worth keeping: from the present outwards (the undo
- * steps first), as long as they name at most `maxPhotos` photos (no photo is free).
+ * The steps of a history worth keeping: from the present outwards (the undo steps
+ * first), as long as they name at most `maxPhotos` photos (a step with none is free).
  * @template {{ photo: number }} T
  * @param {readonly T[]} entries oldest first @param {number} at the present's index
  * @returns {{ steps: T[], at: number }}
@@ -206,8 +182,9 @@ export function keptSteps(entries, at, maxPhotos = MAX_KEPT_PHOTOS) {
 }
 
 /**
- * The "history" record. @param {readonly Doc[]} steps @param {number} at
- * @param {(photo: number) => string | null} keyOf the key of a Doc's photo
+ * The "history" record: per step its project, its layers' ids (a layer stays the
+ * same layer from step to step) and its photo's key.
+ * @param {readonly Doc[]} steps @param {number} at @param {(photo: number) => string | null} keyOf
  */
 export function historyData(steps, at, keyOf) {
   return {
@@ -217,10 +194,9 @@ export function historyData(steps, at, keyOf) {
 }
 
 /**
- * Reads what the browser kept (the records, as stored), or throws FormatError;
- * null when it kept nothing. `photos` are the photo records, by key. A browser
- * that kept its work before the history was kept has "layers" and "images"
- * instead: read as a history of one step.
+ * Reads what the browser kept (`photos`: the photo records by key), or throws
+ * FormatError; null when nothing is kept. The version before the history kept
+ * "layers" and "images": read as a history of one step.
  * @param {{ history?: unknown, photos?: Map<string, unknown>, layers?: unknown, images?: unknown }} records
  * @returns {Work | null}
  */
@@ -267,14 +243,12 @@ export function readWork({ history, photos = new Map(), layers, images }) {
 }
 
 /**
- * Saves the work a moment after it changes: `update(entries, at, photoOf)` after
- * every change (the history's steps, oldest first, the present's index, and the
- * files of a Doc's photo; the same again costs nothing), `flush()` to write now;
- * `stored(...)` (same arguments) says what the storage holds already (a restore).
- * The steps kept (keptSteps) are rewritten on each change, a photo's files only
- * when they changed (its matte arrived), or removed once no kept step names it.
- * Each failed write is reported (`onError`: the status line keeps saying so);
- * the next change tries again, with everything.
+ * Saves the work a moment after it changes (one write for a burst of edits):
+ * `update(entries, at, photoOf)` after each change (the steps oldest first, the
+ * present's index, a photo's files), `flush()` to write now, `stored(...)` for what
+ * the storage already holds (a restore). The kept steps are rewritten, a photo only
+ * when its files changed, and removed once no kept step names it. A failed write
+ * goes to `onError`; the next change writes everything again.
  * @param {Storage} storage
  * @param {{ delay?: number, onError?: (err: unknown) => void }} [options]
  */

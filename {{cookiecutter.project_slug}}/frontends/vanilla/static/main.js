@@ -11,8 +11,8 @@ import { fitInto } from "./editor-core.js";
 import { createEditor } from "./editor.js";
 import { openBrowserStorage } from "./persistence.js";
 
-/** @typedef {import("./controls.js").Control} Control */
-/** @typedef {import("./editor.js").Snapshot} Snapshot */
+/** @import { Control } from "./controls.js" */
+/** @import { Snapshot } from "./editor.js" */
 /**
  * Where a field's value comes from and goes to: the selected layer (the
  * default), the photo's adjustments or the export's settings.
@@ -97,21 +97,9 @@ function createField(control, { read, write } = LAYER) {
   return field;
 }
 
-const sections = SECTIONS.map((section) => {
-  const details = document.createElement("details");
-  details.className = "section";
-  details.open = section.open;
-  const summary = document.createElement("summary");
-  summary.textContent = section.title;
-  details.append(summary, ...section.controls.map((c) => createField(c)));
-  return details;
-});
-settings.append(...sections);
-form.addEventListener("submit", (e) => e.preventDefault());
-
-// The photo's adjustments and the export's settings: the same fields, bound to
-// the document's adjustments and the editor's export options.
-/** @param {import("./controls.js").Section<any>} section @param {Binding} binding */
+// A titled group of fields (a <details>): the layer's sections, the photo's adjustments and
+// the export's settings, each bound to where its values live.
+/** @param {import("./controls.js").Section<any>} section @param {Binding} [binding] */
 function createSection(section, binding) {
   const details = Object.assign(document.createElement("details"), { className: "section", open: section.open });
   const summary = Object.assign(document.createElement("summary"), { textContent: section.title });
@@ -119,6 +107,8 @@ function createSection(section, binding) {
   details.append(summary, ...section.controls.map((c) => createField(/** @type {Control} */ (c), binding)));
   return details;
 }
+settings.append(...SECTIONS.map((section) => createSection(section)));
+form.addEventListener("submit", (e) => e.preventDefault());
 $("photo-settings").append(createSection(PHOTO_SECTION, {
   read: (s) => s.adjust, write: /** @type {Binding["write"]} */ (editor.adjustPhoto),
 }));
