@@ -20,9 +20,9 @@ use_standin(Path(tempfile.mkdtemp(prefix="standin-hub-")))
 
 # glibc gives each thread that allocates its own memory arena and keeps freed memory there;
 # Gradio runs calls on a pool of threads, so resident memory climbs with no leak at all (the
-# soak: 774 to 1057 MB over 1,000 requests; with two arenas, flat at 741-745 MB). At most two
-# arenas, as MALLOC_ARENA_MAX=2 does, so the soak's memory bound measures our code. Set here,
-# before the server starts its threads; other C libraries have no mallopt and need none.
+# soak: 774 to 1057 MB over 1,000 requests; with MALLOC_ARENA_MAX=2, flat at 741-745 MB). At
+# most two arenas, then, so the soak's memory bound measures our code: set here, before the
+# server starts its threads (711-795 MB over the same 1,000); other C libraries have no mallopt.
 M_ARENA_MAX = -8  # glibc's malloc.h
 libc = ctypes.CDLL(None)
 if hasattr(libc, "mallopt"):
