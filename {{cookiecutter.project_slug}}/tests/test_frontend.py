@@ -451,7 +451,8 @@ def test_a_full_queue_says_busy_and_try_again_sends_the_same_photo(
     wait_for_subject(page)
     wait_for_status(page, "Done", "done")
     assert retry.is_hidden()
-    assert [e for e in page.errors if "status of 503" not in e] == []  # the full queue's 503: logged
+    logged = [e for e in page.errors if "status of 503" not in e]  # the full queue's 503 is logged
+    assert logged == []
 
 
 def test_javascript_client_calls_both_endpoints(server_url, tmp_path):
@@ -579,7 +580,8 @@ def test_each_export_format_decodes_at_the_photos_size(browser, server_url, fmt)
 
 
 def test_gradient_and_quality_controls_show_only_where_they_apply(page):
-    colour2, angle, quality = (page.get_by_test_id(t) for t in ("text-color-2", "gradient-angle", "export-quality"))
+    ids = ("text-color-2", "gradient-angle", "export-quality")
+    colour2, angle, quality = (page.get_by_test_id(t) for t in ids)
     assert colour2.is_hidden() and angle.is_hidden() and quality.is_hidden()  # solid colour; PNG
     page.get_by_test_id("text-fill").select_option("gradient")
     colour2.wait_for(state="visible")
@@ -651,7 +653,9 @@ def wait_until_stored(page, texts, photo, matte, undo=None):
     """The page has written this work to IndexedDB (a moment after the last change), with `undo`
     steps before it (when given). Each poll starts a read and checks the last one that finished
     (wait_for_function takes no promise)."""
-    want = {"texts": texts, "photo": photo, "matte": matte} | ({} if undo is None else {"undo": undo})
+    want = {"texts": texts, "photo": photo, "matte": matte}
+    if undo is not None:
+        want["undo"] = undo
     poll = """() => {
       (READ)().then((s) => { window.storedWork = s && JSON.stringify(KEYS.map((k) => s[k])); });
       return window.storedWork === WANT;
@@ -685,7 +689,8 @@ def wait_for_labels(page, labels):
     """The layer list shows these labels, top first (the page redraws at the next frame)."""
     texts = "[...document.querySelectorAll('[data-testid=layer-item]')].map((e) => e.textContent)"
     try:
-        page.wait_for_function(f"want => JSON.stringify({texts}) === JSON.stringify(want)", arg=labels)
+        same = f"want => JSON.stringify({texts}) === JSON.stringify(want)"
+        page.wait_for_function(same, arg=labels)
     except Exception as timeout:
         raise AssertionError(f"the layers are {page.evaluate(texts)}, not {labels}") from timeout
 
