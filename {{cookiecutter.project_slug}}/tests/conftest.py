@@ -5,6 +5,7 @@ import os
 import socket
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,20 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def held_model(app_module, monkeypatch):
+    """The model, kept busy: each call starts (`started` is set), then waits until the test sets
+    `release` (at the latest when the test ends). Yields (started, release)."""
+    started, release = threading.Event(), threading.Event()
+    real = app_module.predict_matte
+
+    def held(image):
+        started.set()
+        release.wait(timeout=60)
+        return real(image)
+
+    monkeypatch.setattr(app_module, "predict_matte", held)
+    yield started, release
+    release.set()

@@ -2,7 +2,6 @@
 
 import os
 import re
-import threading
 import time
 from pathlib import Path
 
@@ -217,20 +216,12 @@ def test_urls_to_private_or_unknown_hosts_are_refused(server_url, url):
     assert events.startswith("event: error"), events
 
 
-def test_the_queue_is_bounded(client, make_photo, app_module, monkeypatch):
+def test_the_queue_is_bounded(client, make_photo, app_module, monkeypatch, held_model):
     """A full queue answers "full" at once instead of growing without limit."""
     queue = app_module.app.get_blocks()._queue
     assert queue.max_size == app_module.MAX_QUEUE
     monkeypatch.setattr(queue, "max_size", 1)
-    started, release = threading.Event(), threading.Event()
-    real = app_module.predict_matte
-
-    def held(image):
-        started.set()
-        release.wait(timeout=60)
-        return real(image)
-
-    monkeypatch.setattr(app_module, "predict_matte", held)
+    started, release = held_model  # the model stays busy until release is set
     path = handle_file(str(make_photo()))
     try:
         running = client.submit(image_path=path, api_name="/matte")

@@ -15,7 +15,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -386,16 +385,8 @@ def test_a_non_image_file_gives_a_clear_message_and_the_editor_keeps_working(pag
     assert page.get_by_test_id("export").is_enabled()
 
 
-def test_a_waiting_upload_shows_its_queue_position(page, client, app_module, monkeypatch, tmp_path):
-    started, release = threading.Event(), threading.Event()
-    real = app_module.predict_matte
-
-    def held(image):  # the model stays busy until the test lets it go
-        started.set()
-        release.wait(timeout=60)
-        return real(image)
-
-    monkeypatch.setattr(app_module, "predict_matte", held)
+def test_a_waiting_upload_shows_its_queue_position(page, client, held_model, tmp_path):
+    started, release = held_model  # the model stays busy until release is set
     from gradio_client import handle_file
 
     path = tmp_path / "first.jpg"
@@ -416,19 +407,11 @@ def test_a_waiting_upload_shows_its_queue_position(page, client, app_module, mon
 
 
 def test_a_full_queue_says_busy_and_try_again_sends_the_same_photo(
-    page, client, app_module, monkeypatch, tmp_path
+    page, client, app_module, monkeypatch, held_model, tmp_path
 ):
     queue = app_module.app.get_blocks()._queue
     monkeypatch.setattr(queue, "max_size", 1)  # one running and one waiting fill it
-    started, release = threading.Event(), threading.Event()
-    real = app_module.predict_matte
-
-    def held(image):
-        started.set()
-        release.wait(timeout=60)
-        return real(image)
-
-    monkeypatch.setattr(app_module, "predict_matte", held)
+    started, release = held_model  # the model stays busy until release is set
     from gradio_client import handle_file
 
     path = tmp_path / "first.jpg"

@@ -11,7 +11,9 @@ def test_the_server_started_warm_and_says_so(server_url):
     assert ready.status_code == 200 and ready.json() == {"status": "ready"}
 
 
-def test_not_ready_until_warmed_up_but_live_meanwhile(app_module, server_url, monkeypatch):
+def test_not_ready_until_warmed_up_but_live_meanwhile(
+    app_module, server_url, monkeypatch, held_model
+):
     """Start-up again, in order: the model is loaded (at import), the warm-up starts and is held
     here, then let go. Readiness flips only when it is done; liveness answers throughout."""
     monkeypatch.setattr(app_module, "ready", threading.Event())  # as just after the import
@@ -23,15 +25,7 @@ def test_not_ready_until_warmed_up_but_live_meanwhile(app_module, server_url, mo
     app_module.warm_up()
     assert calls == []
 {%- else %}
-    started, release = threading.Event(), threading.Event()
-    real = app_module.predict_matte
-
-    def held(image):
-        started.set()
-        release.wait(timeout=60)
-        return real(image)
-
-    monkeypatch.setattr(app_module, "predict_matte", held)
+    started, release = held_model  # the model stays busy until release is set
     warming = threading.Thread(target=app_module.warm_up)
     warming.start()
     try:
