@@ -190,6 +190,14 @@ export function createHistory(initial, { limit = 100, now = () => Date.now() } =
   let present = initial;
   /** @type {{ group: string | null, at: number }} */
   let last = { group: null, at: 0 };
+  /** An undo (past to future) or a redo. @param {T[]} from @param {T[]} to */
+  const step = (from, to) => {
+    if (!from.length) return false;
+    to.push(present);
+    present = /** @type {T} */ (from.pop());
+    last = { group: null, at: 0 };
+    return true;
+  };
   return {
     get present() { return present; },
     get canUndo() { return past.length > 0; },
@@ -207,22 +215,8 @@ export function createHistory(initial, { limit = 100, now = () => Date.now() } =
     },
     replace(next) { present = next; },
     seal() { last = { group: null, at: 0 }; },
-    undo() {
-      const previous = past.pop();
-      if (previous === undefined) return false;
-      future.push(present);
-      present = previous;
-      last = { group: null, at: 0 };
-      return true;
-    },
-    redo() {
-      const next = future.pop();
-      if (next === undefined) return false;
-      past.push(present);
-      present = next;
-      last = { group: null, at: 0 };
-      return true;
-    },
+    undo: () => step(past, future),
+    redo: () => step(future, past),
     entries: () => [...past, present, ...future.toReversed()], // future: the next redo last
     get at() { return past.length; },
     reset(entries, at) {

@@ -146,7 +146,7 @@ class JobError extends Error {
   constructor(msg) {
     super(errorText(msg.message));
     this.status = /** @type {Status} */ (statusFromMessage(msg)); // an error stage: never null
-    this.busy = isBusy(msg);
+    this.busy = this.status === BUSY;
     // The JS client flags a stream that broke; an upload or a join that found no server
     // comes with its "Connection errored out." message only.
     this.broken = Boolean(msg.broken) || /^Connection errored out/i.test(this.message);
@@ -226,9 +226,10 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   function publish(next = status) {
     status = next;
     // Forget the pictures no Doc in the history names any more.
-    const named = new Set(history.entries().map((d) => d.photo));
+    const entries = history.entries();
+    const named = new Set(entries.map((d) => d.photo));
     for (const id of photos.keys()) if (!named.has(id)) photos.delete(id);
-    autosave?.update(history.entries(), history.at, keptPhoto);
+    autosave?.update(entries, history.at, keptPhoto);
     snapshot = view();
     for (const listener of [...listeners]) listener();
   }
