@@ -80,6 +80,32 @@ def wait_for_subject(page):
     page.get_by_test_id("foreground").wait_for(state="visible", timeout=30_000)
 
 
+def occupy_model(url: str, tmp_path: Path):
+    """A Python client's 36 MP /remove_background call, running once this returns: it keeps
+    the model busy for seconds, so an upload made now waits in the queue. Returns the job."""
+    from gradio_client import Client, handle_file
+    from gradio_client.utils import Status
+
+    big = tmp_path / "36mp.jpg"
+    big.write_bytes(photo_bytes(size=(6000, 6000), box=(1000, 1000, 5000, 5000)))
+    job = Client(url, verbose=False).submit(
+        image_path=handle_file(str(big)), api_name="/remove_background"
+    )
+    deadline = time.monotonic() + 60
+    while job.status().code != Status.PROCESSING:
+        assert time.monotonic() < deadline, "the 36 MP call did not start"
+        time.sleep(0.05)
+    return job
+
+
+def wait_for_queue_position(page):
+    """The status line shows the upload waiting, first in the queue."""
+    page.wait_for_function(
+        "/queue.*position 1/i.test(document.querySelector('[data-testid=status]').textContent)",
+        timeout=30_000,
+    )
+
+
 def export(page) -> np.ndarray:
     with page.expect_download() as download:
         page.get_by_test_id("export").click()
@@ -395,10 +421,7 @@ def test_a_waiting_upload_shows_its_queue_position(page, client, held_model, tmp
         busy = client.submit(image_path=handle_file(str(path)), api_name="/matte")
         assert started.wait(timeout=30)  # the first call holds the model...
         upload(page, photo_bytes())  # ...so this one must wait in the queue
-        page.wait_for_function(
-            "/queue.*position 1/i.test(document.querySelector('[data-testid=status]').textContent)",
-            timeout=30_000,
-        )
+        wait_for_queue_position(page)
         release.set()
         wait_for_subject(page)
         busy.result(timeout=60)
@@ -478,23 +501,16 @@ def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser, tmp_pa
     """The server goes away mid-request and comes back: the editor says so and sends the
     photo again by itself. Gone for longer, the page says so and Try again sends the photo
     once it is back. The user's text and style stay, with no reload."""
-    from gradio_client import Client, handle_file
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = start_server(port)
     page = open_editor(browser, f"http://127.0.0.1:{port}/")
-    big = tmp_path / "36mp.jpg"
-    big.write_bytes(photo_bytes(size=(6000, 6000), box=(1000, 1000, 5000, 5000)))
     try:
         style_text(page, "KEEP ME")
-        # A 36 MP cut-out keeps the model busy, so the page's photo waits in the queue.
-        Client(f"http://127.0.0.1:{port}/", verbose=False).submit(
-            image_path=handle_file(str(big)), api_name="/remove_background"
-        )
+        occupy_model(f"http://127.0.0.1:{port}/", tmp_path)
         upload(page, photo_bytes())
-        wait_for_status(page, "Waiting in queue")
+        wait_for_queue_position(page)  # the page's photo waits behind the busy model
         server.kill()  # mid-request
         server.wait(timeout=30)
         wait_for_status(page, "Lost the connection to the backend: reconnecting", "busy")

@@ -94,28 +94,17 @@ def proxied_url(tmp_path_factory):
 def test_the_editor_works_under_a_path_prefix_through_nginx(browser, proxied_url, tmp_path):
     """Page, assets, the client's connection, queue status, file downloads and the export,
     all through /apps/tbi/: open_editor refuses every request outside it."""
-    from gradio_client import Client, handle_file
-    from gradio_client.utils import Status
-
     # /apps/tbi (no slash) is sent on to the page.
     moved = httpx.get(proxied_url.rstrip("/"))
     assert moved.status_code == 301 and moved.headers["location"].endswith(f"{PREFIX}/")
 
-    # The Python client through the proxy: a big photo keeps the model busy for a while...
-    big = tmp_path / "big.jpg"
-    big.write_bytes(frontend.photo_bytes(size=(6000, 6000), box=(1000, 1000, 5000, 5000)))
-    client = Client(proxied_url, verbose=False)
     page = frontend.open_editor(browser, proxied_url)
     try:
-        busy = client.submit(image_path=handle_file(str(big)), api_name="/remove_background")
-        while busy.status().code != Status.PROCESSING:
-            time.sleep(0.05)
+        # The Python client through the proxy: a big photo keeps the model busy for a while...
+        busy = frontend.occupy_model(proxied_url, tmp_path)
         # ...so the editor's upload waits in the queue, and says so.
         frontend.upload(page, frontend.photo_bytes())
-        page.wait_for_function(
-            "/queue.*position 1/i.test(document.querySelector('[data-testid=status]').textContent)",
-            timeout=30_000,
-        )
+        frontend.wait_for_queue_position(page)
         frontend.wait_for_subject(page)  # the matte came back through the prefix
         frontend.style_text(page)
         pixels = frontend.export(page)
