@@ -61,11 +61,10 @@ shutil.rmtree(project / "models")
 if answers["mcp"] == "no":
     (project / "tests" / "test_mcp.py").unlink()
 
-build = (
-    ""
-    if frontend == "vanilla"
-    else "  npm --prefix frontend ci && npm --prefix frontend run build\n"
-)
+# Every command the project needs, in the order to run them (the template's tests run them).
+npm = "npm --prefix frontend ci && npm --prefix frontend run build"  # builds static/
+if frontend == "vanilla":
+    npm = "npm ci                       # the type checker and the browser tests' tools"
 space = (
     f"ZeroGPU ({answers['_runtimes']['yes']['hardware']}), free: a free Hugging Face account can"
     " host up to\n2 ZeroGPU Spaces."
@@ -79,10 +78,12 @@ print(
 Created {project}
   frontend: {frontend}, model: {model["repo"]} ({model["license"]}), ZeroGPU: {answers["zerogpu"]}
 
-Next steps:
+Next steps (Python 3.11+, Node 20.19+):
   cd {answers["project_slug"]}
-{build}  pip install -r requirements-dev.txt
-  pytest                       # every test, offline, on a stand-in model
+  pip install -r requirements-dev.txt
+  {npm}
+  pytest                       # the quick tests, offline, on a stand-in model (under a minute)
+  pytest --full                # every test, as CI runs them (about 5 minutes)
   python -m tests.standin      # the editor at http://127.0.0.1:7860, no model download
 
   pip install -r requirements.txt
@@ -99,10 +100,12 @@ README.md says how to develop, deploy and set up CI.
 if "_commit" not in answers:
     print(
         f"Your answers are in {RECORD}. To pull later changes of the template into this project,\n"
-        "link it once, now, in its Git repository (pip install cruft; it records the template's\n"
-        "latest commit as the one this project came from):\n"
+        "link it once (pip install cruft; it records the template's latest commit as the one\n"
+        "this project came from, and needs no Git repository):\n"
         f'  cruft link {shlex.quote(template)} --no-input --extra-context "$(cat {RECORD})"\n'
-        "then, whenever the template changes: cruft update\n"
+        "then, whenever the template changes, in the project's Git repository with everything\n"
+        "committed (git init, git add -A, git commit: cruft update applies a diff there):\n"
+        "  cruft update\n"
     )
 if model["gated"]:
     print(

@@ -339,41 +339,90 @@ def wait_for(url: str, proc, seconds: float = 120) -> httpx.Response:
     raise AssertionError(f"{url} did not answer 200 within {seconds} s")
 
 
-@pytest.mark.parametrize("variant", [BUILT_PER_FRONTEND[0], BUILT_PER_FRONTEND[1]], ids=variant_id)
-def test_dev_command_serves_and_restarts_the_app_on_change(built, variant, tmp_path):
+def descendants(pid: int) -> list[int]:
+    """Every process started by pid, and by those, from /proc (Linux)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
+
+
+def running(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has stopped
+    except FileNotFoundError:
+        return False
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+# How dev.py is stopped: SIGTERM to dev.py alone (a process manager, `kill`), or SIGINT to its
+# whole process group (Ctrl-C in a terminal). Vite bakes take both; vanilla runs no Vite.
+STOPS = [(BUILT_PER_FRONTEND[0], "SIGTERM"), (BUILT_PER_FRONTEND[1], "SIGTERM"),
+         (BUILT_PER_FRONTEND[2], "Ctrl-C")]  # fmt: skip
+
+
+@pytest.mark.parametrize("variant, stop", STOPS, ids=lambda v: v if isinstance(v, str) else
+                         variant_id(v))  # fmt: skip
+def test_dev_command_serves_restarts_on_change_and_stops_everything(built, variant, stop,
+                                                                    tmp_path):  # fmt: skip
+    """`python dev.py --standin` as the README's Develop section says: no frontend build needed
+    (a fresh bake has no static/ until `npm run build`), and stopping it stops all it started."""
     project = project_copy(built(variant), tmp_path / "project")
+    vite = variant["frontend"] != "vanilla"
+    if vite:
+        shutil.rmtree(project / "static")  # as after `npm --prefix frontend ci` in a fresh bake
     app_port, vite_port = free_port(), free_port()
     env = {**os.environ, "GRADIO_SERVER_PORT": str(app_port), "GRADIO_SERVER_NAME": "127.0.0.1"}
     args = [sys.executable, "dev.py", "--standin"]
-    vite = variant["frontend"] != "vanilla"
     if vite:
         args += ["--port", str(vite_port)]
     log = (tmp_path / "dev.log").open("w")
-    # Its own process group: dev.py, the app it restarts and Vite all stop together.
+    # A session of its own, as a terminal gives it: Ctrl-C signals that whole group.
     dev = subprocess.Popen(args, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
                            start_new_session=True)  # fmt: skip
+    started = []
     try:
         app = f"http://127.0.0.1:{app_port}"
-        assert 'src="ui/' in wait_for(f"{app}/", dev).text
+        wait_for(f"{app}/healthz", dev)
         if vite:  # Vite serves the sources with hot reload and forwards API calls to the app
             page = wait_for(f"http://localhost:{vite_port}/", dev).text
             assert "/src/main.ts" in page or "/src/main.tsx" in page, page
             info = wait_for(f"http://localhost:{vite_port}/gradio_api/info", dev).json()
             assert "/remove_background" in info["named_endpoints"]
+            not_built = httpx.get(f"{app}/")  # the app's own page says why it has none
+            assert not_built.status_code == 503
+            assert "static/index.html is missing" in not_built.text
+        else:
+            assert 'src="ui/' in wait_for(f"{app}/", dev).text
         # A change to app.py restarts the app: a route added now is served.
         source = (project / "app.py").read_text()
         route = '@app.get("/dev-check")\ndef dev_check() -> str:\n    return "restarted"\n\n\n'
         main = 'if __name__ == "__main__":'
         (project / "app.py").write_text(source.replace(main, route + main))
         assert wait_for(f"{app}/dev-check", dev).json() == "restarted"
+        started = descendants(dev.pid)
+        assert len(started) >= (4 if vite else 1), started  # the app; npm, sh and Vite
+        if stop == "SIGTERM":
+            dev.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(dev.pid, signal.SIGINT)
+        dev.wait(timeout=60)
+        left = [pid for pid in started if running(pid)]
+        assert not left, f"still running after {stop}: {left}"
+        ports = [app_port, vite_port] if vite else [app_port]
+        assert not [port for port in ports if listening(port)], ports
     finally:
-        os.killpg(dev.pid, signal.SIGTERM)
-        try:
-            dev.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(dev.pid, signal.SIGKILL)
+        for pid in [dev.pid, *started]:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
         log.close()
-    print((tmp_path / "dev.log").read_text()[-2000:])
+        print((tmp_path / "dev.log").read_text()[-2000:])
 
 
 # --- pre-commit -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 from fastapi import Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from gradio.data_classes import FileData
 from gradio.utils import get_upload_folder
@@ -180,8 +180,16 @@ def remove_background(image_path: FileData) -> FileData:
     return save_png(cutout)
 
 
+# A React or Svelte frontend is built into static/ by `npm run build`. Until then the API
+# still serves (`python dev.py` serves the page from Vite's dev server instead), and "/" says
+# what is missing; deploy.py refuses to upload a Space without the build.
+NOT_BUILT = "static/index.html is missing: see README.md to build the frontend."
+
+
 @app.get("/")
-def index() -> FileResponse:
+def index() -> Response:
+    if not (STATIC / "index.html").is_file():
+        return PlainTextResponse(NOT_BUILT, status_code=503)
     return FileResponse(STATIC / "index.html")
 
 
@@ -189,9 +197,7 @@ def index() -> FileResponse:
 # for them as "ui/..." (relative): the same page works at / and under a proxy's path prefix.
 # A route, not app.mount(): behind a proxy that strips the prefix (GRADIO_ROOT_PATH set),
 # a Starlette mount looks for the prefix in the path and answers 404 for every file.
-if not (STATIC / "index.html").is_file():
-    raise SystemExit(f"{STATIC / 'index.html'} is missing: see README.md to build the frontend.")
-ui_files = StaticFiles(directory=STATIC)
+ui_files = StaticFiles(directory=STATIC, check_dir=False)
 
 
 @app.get("/ui/{path:path}")

@@ -20,9 +20,13 @@ import argparse
 import os
 import shlex
 {%- if cookiecutter.frontend != "vanilla" %}
+import signal
 import subprocess
 {%- endif %}
 import sys
+{%- if cookiecutter.frontend != "vanilla" %}
+import time
+{%- endif %}
 from pathlib import Path
 
 from watchfiles import PythonFilter, run_process
@@ -43,20 +47,40 @@ def main() -> None:
     # Vite forwards the API calls to the app (frontend/vite.config.ts reads BACKEND_URL).
     port = os.environ.get("GRADIO_SERVER_PORT", "7860")
     env = {**os.environ, "BACKEND_URL": f"http://127.0.0.1:{port}"}
+    # npm runs Vite as its grandchild, and stopping npm alone can leave Vite serving. So Vite
+    # gets a process group of its own, stopped whole below: on Ctrl-C and on SIGTERM (which
+    # watchfiles turns into KeyboardInterrupt), after the app has stopped.
     vite = subprocess.Popen(
         ["npm", "--prefix", "frontend", "run", "dev", "--", "--port", str(args.port)],
         cwd=PROJECT,
         env=env,
+        start_new_session=True,
     )
     try:
         restart_on_change(app)
     finally:
-        vite.terminate()
+        stop_group(vite)
 {%- else %}
     restart_on_change(app)
 {%- endif %}
 
 
+{% if cookiecutter.frontend != "vanilla" -%}
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a process and everything it started (its group): SIGTERM, then SIGKILL for the rest."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        time.sleep(0.5)  # npm can exit before Vite has
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:  # the group is gone: everything in it has stopped
+        pass
+
+
+{% endif -%}
 def restart_on_change(app: list[str]) -> None:
     """Run `python <app>`; restart it when a .py file beside this one changes."""
     os.chdir(PROJECT)

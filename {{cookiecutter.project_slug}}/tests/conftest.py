@@ -30,6 +30,43 @@ if hasattr(libc, "mallopt"):
     libc.mallopt(M_ARENA_MAX, 2)
 
 
+# Two tiers. Plain `pytest` is the inner loop (under a minute on 2 cores): the API contract,
+# errors, health, and one walk through the editor in a real browser (marked `quick`). The
+# full suite, `pytest --full` (about 5 minutes), adds every other browser and JavaScript-client
+# test, the proxy and the replicas, the long fuzz, the soak and the load test: CI runs it. A
+# run that names its own tests (paths, -m or -k) gets exactly those, tier or not.
+FULL_SUITE_ONLY = ("browser", "load", "soak", "fuzz")
+FULL_ONLY = pytest.StashKey[int]()  # how many tests the quick tier left out
+
+
+def pytest_addoption(parser):
+    parser.addoption("--full", action="store_true", help="run the full suite (what CI runs)")
+
+
+def pytest_collection_modifyitems(config, items):
+    chosen = config.option.markexpr or config.option.keyword
+    if config.getoption("--full") or chosen or config.args_source != config.ArgsSource.TESTPATHS:
+        return
+    rest = [
+        item
+        for item in items
+        if any(item.get_closest_marker(m) for m in FULL_SUITE_ONLY)
+        and not item.get_closest_marker("quick")
+    ]
+    if rest:
+        config.hook.pytest_deselected(items=rest)
+        items[:] = [item for item in items if item not in rest]
+        config.stash[FULL_ONLY] = len(rest)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if left := config.stash.get(FULL_ONLY, 0):
+        terminalreporter.write_line(
+            f"The quick tier ran. {left} more tests (browser, proxy, replicas, fuzz, soak, "
+            "load) are in the full suite: pytest --full (about 5 minutes, what CI runs)."
+        )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

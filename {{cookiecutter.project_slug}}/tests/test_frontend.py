@@ -146,6 +146,7 @@ def test_subject_layer_appears_aligned_with_the_photo(page):
     assert page.errors == []
 
 
+@pytest.mark.quick  # the quick tier's walk through the editor
 def test_export_is_full_size_with_text_behind_the_subject(page):
     """Also the contract for scripts written for one text: only the original data-testids
     (upload, foreground, text-input, text-color, font-size, export) are used."""

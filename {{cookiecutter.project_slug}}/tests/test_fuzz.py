@@ -51,6 +51,7 @@ def on_alarm(signum, frame):
     raise Hang
 
 
+@pytest.mark.fuzz
 def test_any_bytes_give_a_result_or_a_clear_error(app_module, tmp_path):
     rng = random.Random(SEED)
     seeds = fuzz.seeds()
