@@ -4,14 +4,11 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from importlib.metadata import metadata
 
 import gradio
-import httpx
 import pytest
 from conftest import FULL_VARIANTS, OPTIONS, ROOT, VARIANTS, front_matter, npm, npm_dir, variant_id
 from huggingface_hub import SpaceHardware
@@ -289,51 +286,3 @@ def test_generated_tests_pass(built, variant):
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-500:]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.mark.parametrize("variant", FULL_VARIANTS[:2], ids=variant_id)
-def test_standin_command_serves_the_editor_offline(built, variant, tmp_path):
-    """`python -m tests.standin`, as the README says: the editor and the API, no download."""
-    project = built(variant)
-    port = free_port()
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "HF_HUB_OFFLINE": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.standin"], cwd=project, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                if httpx.get(url).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.5)
-        assert server.poll() is None, server.stdout.read()
-        assert 'src="ui/' in httpx.get(url).text  # the editor's page, served by the app
-
-        from gradio_client import Client, handle_file
-        from PIL import Image
-
-        photo = tmp_path / "photo.png"
-        image = Image.new("RGB", (300, 200), (10, 10, 10))
-        image.paste((250, 250, 250), (100, 50, 200, 150))
-        image.save(photo)
-        matte = Client(url, verbose=False).predict(
-            image_path=handle_file(str(photo)), api_name="/matte"
-        )
-        alpha = Image.open(matte).getchannel("A")
-        assert alpha.getpixel((150, 100)) > 250 and alpha.getpixel((10, 10)) < 5
-        # The health checks, as an orchestrator polls them (the warm-up ran at start-up).
-        assert httpx.get(f"{url}healthz").json() == {"status": "ok"}
-        assert httpx.get(f"{url}readyz").json() == {"status": "ready"}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

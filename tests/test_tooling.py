@@ -295,8 +295,8 @@ def test_cruft_bakes_and_pulls_a_later_template_change(tmp_path):
     assert record["_template"] == str(template) and record["frontend"] == "react"
     assert not {key for key in record if key.startswith("_")} - {"_template"}
     link = next(line.strip() for line in baked.stdout.splitlines() if "cruft link" in line)
-    run(["git", "init", "-q"], plain)
-    run(["bash", "-c", link], plain)  # exactly as printed: no answer retyped
+    run(["bash", "-c", link], plain)  # exactly as printed, no answer retyped, no Git needed
+    run(["git", "init", "-q"], plain)  # cruft update applies its diff in a Git repository
     linked = json.loads((plain / ".cruft.json").read_text())
     assert linked["commit"] == second and linked["template"] == str(template)
     context = linked["context"]["cookiecutter"]
@@ -423,6 +423,82 @@ def test_dev_command_serves_restarts_on_change_and_stops_everything(built, varia
                 os.kill(pid, signal.SIGKILL)
         log.close()
         print((tmp_path / "dev.log").read_text()[-2000:])
+
+
+# --- The next steps, as printed -------------------------------------------------------------
+
+# The printed commands that need what a test may not reach, and where else they are covered.
+NOT_RUN_HERE = {
+    "pip install": "the packages: tests/test_requirements.py resolves both files against PyPI",
+    "pytest --full": "the full suite: test_bake.test_generated_tests_pass runs it in each bake",
+    "python app.py": "the real model, downloaded from the Hub",
+    "python deploy.py": "publishes to the Hub: test_deploy_* run it with --dry-run",
+}
+
+
+def serves_the_editor_offline(project: Path, tmp_path: Path) -> None:
+    """`python -m tests.standin`, as printed: the editor and the API on the stand-in, offline."""
+    from gradio_client import Client, handle_file
+    from PIL import Image
+
+    port = free_port()
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), **OFFLINE}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.standin"], cwd=project, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        assert 'src="ui/' in wait_for(url, server).text  # the editor's page, served by the app
+        photo = tmp_path / "photo.png"
+        image = Image.new("RGB", (300, 200), (10, 10, 10))
+        image.paste((250, 250, 250), (100, 50, 200, 150))
+        image.save(photo)
+        client = Client(url, verbose=False, download_files=str(tmp_path))
+        matte = client.predict(image_path=handle_file(str(photo)), api_name="/matte")
+        alpha = Image.open(matte).getchannel("A")
+        assert alpha.getpixel((150, 100)) > 250 and alpha.getpixel((10, 10)) < 5
+        # The health checks, as an orchestrator polls them (the warm-up ran at start-up).
+        assert httpx.get(f"{url}healthz").json() == {"status": "ok"}
+        assert httpx.get(f"{url}readyz").json() == {"status": "ready"}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def printed_commands(stdout: str) -> list[str]:
+    """The commands of the hook's "Next steps", comments dropped, in order."""
+    steps = stdout.split("Next steps")[1].split("The Space runs")[0].splitlines()[1:]
+    return [line.split(" #")[0].strip() for line in steps if line.strip()]
+
+
+# Vanilla and React (Svelte prints React's commands: checked below). These are the first two
+# full variants' answers, so both ways a model loads are served once.
+@pytest.mark.parametrize("variant", FULL_VARIANTS[:2], ids=variant_id)
+def test_the_next_steps_run_as_printed(variant, tmp_path):
+    """A newcomer copies the printed commands in order: each one works where it stands."""
+    answers = [f"{key}={value}" for key, value in variant.items()]
+    bake = [tool("cookiecutter"), "--no-input", "-o", str(tmp_path), str(ROOT)]
+    commands = printed_commands(run([*bake, *answers], tmp_path).stdout)
+    assert commands[0] == "cd text-behind-image", commands
+    project = tmp_path / "text-behind-image"
+    ran = []
+    for command in commands[1:]:
+        if any(command.startswith(prefix) for prefix in NOT_RUN_HERE):
+            continue
+        if command == "python -m tests.standin":
+            serves_the_editor_offline(project, tmp_path)
+        else:  # in a GRADIO_TEMP_DIR of its own: Gradio's default folder is the machine's
+            env = {"GRADIO_TEMP_DIR": str(tmp_path / "gradio")}
+            result = run(["bash", "-c", command], project, env=env, timeout=900)
+            assert " passed" in result.stdout or command != "pytest", result.stdout[-2000:]
+        ran.append(command)
+    npm = "npm ci" if variant["frontend"] == "vanilla" else (
+        "npm --prefix frontend ci && npm --prefix frontend run build")  # fmt: skip
+    assert ran == [npm, "pytest", "python -m tests.standin"], commands
+    if variant["frontend"] == "react":
+        svelte = run([*bake[:3], str(tmp_path / "svelte"), str(ROOT), "frontend=svelte"], tmp_path)
+        assert printed_commands(svelte.stdout) == commands
 
 
 # --- pre-commit -----------------------------------------------------------------------------
