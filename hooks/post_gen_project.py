@@ -80,7 +80,7 @@ Created {project}
 
 Next steps (Python 3.11+, Node 20.19+):
   cd {answers["project_slug"]}
-  pip install -r requirements-dev.txt
+  pip install -r requirements-dev.txt --extra-index-url https://download.pytorch.org/whl/cpu
   {npm}
   pytest                       # the quick tests, offline, on a stand-in model (under a minute)
   pytest --full                # every test, as CI runs them (about 5 minutes)

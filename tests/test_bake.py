@@ -38,6 +38,7 @@ ZEROGPU_TORCHES = {"2.8.0", "2.9.1", "2.10.0", "2.11.0"}
 # does not install beside the CPU torch here), so requirements.txt must carry them.
 REMOTE_CODE_IMPORTS = ("torchvision", "timm", "kornia", "einops")
 RECORD = ".cookiecutter.json"  # the answers, for `cruft link`
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"  # PyTorch's CPU builds (PyPI's Linux one: CUDA)
 
 CACHES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".standin-cache"}  # made by running it
 
@@ -163,7 +164,10 @@ def test_the_runtime_is_one_the_space_runs(bake, variant):
         assert Version(vision).minor == Version(torch).minor + 15, (torch, vision)
     ci = (project / ".github" / "workflows" / "ci.yml").read_text()
     assert f"container: python:{'.'.join(python.split('.')[:2])}-bookworm" in ci
-    assert f"pip install torch=={torch} " in ci
+    # The CI installs as README.md says: the pinned torch's CPU build, from PyTorch's CPU index.
+    install = f"pip install -r requirements-dev.txt --extra-index-url {CPU_INDEX}"
+    assert f"run: {install}\n" in ci
+    assert f"\n{install}\n" in (project / "README.md").read_text()
     deploy = (project / "deploy.py").read_text()
     hardware = re.search(r'^HARDWARE = "([\w-]+)"', deploy, re.M).group(1)
     assert hardware in {h.value for h in SpaceHardware}
