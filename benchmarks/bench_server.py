@@ -2,10 +2,10 @@
 
     python bench_server.py PROJECT APP_FILE PORT FORWARD_MS
 
-Run by speed.py, one process per app. It times the start-up phases, makes the
-stand-in's forward pass take FORWARD_MS (a stand-in for a real GPU forward),
-times every call of segmenter.forward (the part @spaces.GPU holds on ZeroGPU)
-and serves the counters at GET /bench/stats.
+Run by speed.py and gpu_check.py, one process per app. It times the start-up phases, makes
+the stand-in's forward pass take FORWARD_MS (a stand-in for a real GPU forward; 0: as it is),
+times every call of segmenter.forward (the part @spaces.GPU holds on ZeroGPU) and serves the
+counters at GET /bench/stats, with the device the app chose and, on CUDA, its peak memory.
 """
 
 import time
@@ -61,15 +61,18 @@ def slow_forward(*args, **kwargs):
 segmenter.model.forward = slow_forward
 stats = {"calls": 0, "model_s": 0.0, "model_cpu_s": 0.0}
 timed_forward = segmenter.forward
+CUDA = segmenter.DEVICE == "cuda"
 
 
 def forward(x):
     wall, cpu = time.perf_counter(), time.process_time()
     try:
-        return timed_forward(x)
+        return timed_forward(x)  # it returns a CPU tensor: the GPU's work is done by then
     finally:
+        seconds = time.perf_counter() - wall
+        stats.setdefault("first_forward_s", seconds)  # the process's first: app.py's warm-up
         stats["calls"] += 1
-        stats["model_s"] += time.perf_counter() - wall
+        stats["model_s"] += seconds
         stats["model_cpu_s"] += time.process_time() - cpu
 
 
@@ -83,21 +86,44 @@ phase("build the app")
 
 @module.app.get("/bench/stats")
 def bench_stats() -> dict:
-    return {**stats, "cpu_s": time.process_time()}
+    device = torch.cuda.get_device_name() if CUDA else "cpu"
+    peak = torch.cuda.max_memory_allocated() if CUDA else None
+    return {**stats, "cpu_s": time.process_time(), "device": device, "half": segmenter.HALF,
+            "gpu_peak_bytes": peak}  # fmt: skip
+
+
+@module.app.get("/bench/reset_gpu_peak")
+def reset_gpu_peak() -> dict:
+    if CUDA:
+        torch.cuda.reset_peak_memory_stats()
+    return {"reset": CUDA}
 
 
 @module.app.get("/bench/bare_forward")
-def bare_forward(runs: int = 5) -> dict:
-    """Median seconds of the bare model call on a ready tensor: what the GPU must do."""
+def bare_forward(runs: int = 5, whole: bool = False) -> dict:
+    """Median seconds of the bare model call on a ready tensor: what the GPU must do.
+
+    whole=true times segmenter.forward instead, on the prepared CPU tensor: the model call
+    plus its copies to and from the device and the sigmoid, without the endpoint around it.
+    """
     from PIL import Image
 
-    x = segmenter.preprocess(Image.new("RGB", (1024, 1024), "grey")).to(segmenter.DEVICE)
+    x = segmenter.preprocess(Image.new("RGB", (1024, 1024), "grey"))
     times = []
+    if whole:
+        for _ in range(runs):
+            t = time.perf_counter()
+            timed_forward(x)  # ends on the CPU: synchronised
+            times.append(time.perf_counter() - t)
+        return {"seconds": sorted(times)[runs // 2]}
+    x = x.to(segmenter.DEVICE)
     half = torch.autocast("cuda", dtype=torch.float16, enabled=segmenter.HALF)  # as forward()
     with torch.inference_mode(), half:
         for _ in range(runs):
             t = time.perf_counter()
             segmenter.model(x)
+            if CUDA:
+                torch.cuda.synchronize()  # CUDA runs asynchronously: wait for the kernels
             times.append(time.perf_counter() - t)
     return {"seconds": sorted(times)[runs // 2]}
 

@@ -30,7 +30,6 @@ from pathlib import Path
 import httpx
 from cookiecutter.main import cookiecutter
 from PIL import Image
-from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET_KB = {"vanilla": 40, "svelte": 60, "react": 110}  # issue 15 (layers, effects, export)
@@ -109,6 +108,8 @@ def serve_client_locally(page, project: Path) -> None:
 
 def first_load(project: Path, runs: int = 3) -> tuple[float, float]:
     """Median seconds from navigation to `load` and to the editor saying Ready."""
+    from playwright.sync_api import sync_playwright  # only here: gpu_check.py needs none
+
     loads, readies = [], []
     with standin_server(project) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
@@ -144,6 +145,8 @@ STALL_PROBE = """() => {
 def export_times(project: Path, runs: int = 3) -> dict[str, tuple[float, float]]:
     """Per format: median seconds from the export click to the download of a 12 MP photo, and
     the median of the longest main-thread stall (seconds) during it."""
+    from playwright.sync_api import sync_playwright  # only here: gpu_check.py needs none
+
     image = Image.new("RGB", (4000, 3000), (30, 35, 45))
     image.paste((245, 245, 240), (2000, 750, 3400, 2250))  # the stand-in's subject: bright
     jpeg = io.BytesIO()

@@ -1,5 +1,6 @@
 """The benchmarks run end to end (their figures are read by people, never asserted here)."""
 
+import os
 import subprocess
 import sys
 
@@ -33,3 +34,33 @@ def test_concurrency_benchmark_runs_and_prints_its_ratios():
     assert "Concurrency: 8 with the ZeroGPU setting, 1 otherwise" in out, out
     for n in (1, 4, 16):
         assert f"\n| {n} | " in out, out
+
+
+def gpu_check(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "benchmarks/gpu_check.py", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        env={**os.environ, **env},
+    )  # fmt: skip
+
+
+def test_gpu_check_without_cuda_exits_at_once_with_the_reason():
+    """No CUDA: status 2, why, and what it would have done; nothing baked, no table."""
+    result = gpu_check(CUDA_VISIBLE_DEVICES="")  # no GPU, even on a machine that has one
+    assert result.returncode == 2, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "No GPU check: torch.cuda.is_available() is False" in result.stderr, result.stderr
+    assert "would bake a BiRefNet and a SegFormer project" in result.stderr, result.stderr
+    assert result.stdout == "", result.stdout  # cookiecutter's next steps would print here
+
+
+def test_gpu_check_runs_up_to_the_device_on_the_cpu_labelled_as_such():
+    """--device cpu (for developing it): the same code, every row, headed as no GPU check."""
+    result = gpu_check("--device", "cpu", "--calls", "2")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    assert "CPU development run, not a GPU check (cpu, float32)" in out, out
+    assert "GPU check on" not in out and "FAILED" not in out, out
+    for model in ("birefnet", "segformer-clothes"):
+        for api in ("/matte", "/remove_background"):
+            row = next(line for line in out.splitlines() if line.startswith(f"| {model} | {api} |"))
+            assert row.endswith("| n/a (CPU) |"), row  # no GPU memory was read

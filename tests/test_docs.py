@@ -58,6 +58,10 @@ COVERED = {
     r"python benchmarks/concurrency\.py": (
         "tests/test_benchmarks.py::test_concurrency_benchmark_runs_and_prints_its_ratios"
     ),
+    # Without CUDA (here, CI) it must exit at once with the reason; --device cpu runs the rest.
+    r"python benchmarks/gpu_check\.py": (
+        "tests/test_benchmarks.py::test_gpu_check_without_cuda_exits_at_once_with_the_reason"
+    ),
     # Issue 8's tooling (tests/test_tooling.py).
     r"python deploy\.py --dry-run": (
         "tests/test_tooling.py::test_deploy_dry_run_lists_exactly_what_the_space_needs"

@@ -1,11 +1,30 @@
-"""Every backend's requirements.txt installs on the Space it is written for.
+"""Every backend's requirements.txt installs on the Space it is written for, and stays installed.
 
-A gradio-SDK Space installs requirements.txt and `gradio==<sdk_version>` for the README's
-`python_version`, on Linux x86_64 from PyPI. A pin that cannot install there (a torch without
-wheels for that Python, a transformers that needs a newer one, two pins that conflict) fails
-the Space's build, long after the bake. Here pip's resolver answers first: a dry run against
-the public index, for the Space's Python and platform, reading only metadata (no wheel is
-downloaded: the torch wheels alone are several GB).
+A gradio-SDK Space builds in two pip steps, for the README's `python_version`, on Linux x86_64,
+from PyPI: first `pip install -r requirements.txt`, then its own step (seen in Spaces' build
+logs, a separate `RUN` after the first):
+`pip install gradio[oauth,mcp]==<sdk_version> "uvicorn>=0.14.0" spaces`. A pin that cannot
+install there (a torch without wheels for that Python, a transformers that needs a newer one,
+two pins that conflict) fails the build, long after the bake. A pin that the second step moves
+fails nothing: the build succeeds and the Space runs other versions than the ones we pinned.
+
+Here pip's resolver answers first: dry runs against the public index, for the Space's Python and
+platform, reading only metadata (no wheel is downloaded: the torch wheels alone are several GB).
+
+How the second step is modelled: it is a plain `pip install` (no --upgrade) into the environment
+the first step made. pip keeps each installed package that satisfies the new requirements and
+replaces, without failing, any that conflicts; it warns only when another installed package
+needed the old version, and requirements.txt is no package: a pin of ours moves in silence.
+(A build log quoted on Hugging Face's forum, "Space force-installs old gradio", shows the second
+step replacing the gradio that requirements.txt had installed by sdk_version's.) What it moves
+depends on what is installed, so the model is that pip, run on that environment: the first
+step's result (pip's --report) is laid out as installed packages (a `.dist-info/METADATA` per
+package, the file pip reads of an installed package: name, version, requirements, extras), and
+the second command runs as a dry run with only that folder (and the standard library) on pip's
+path. Its report lists what it would install or replace; every line of requirements.txt must
+still hold afterwards. One resolution of both steps together would be simpler, but it picks
+versions that suit both at once, which the first step alone does not: it would not show what
+the Space ends up running.
 """
 
 import json
@@ -21,6 +40,7 @@ from pathlib import Path
 import pip
 import pytest
 from conftest import OPTIONS, front_matter
+from packaging.requirements import Requirement
 from packaging.version import Version
 
 pytestmark = pytest.mark.index
@@ -34,6 +54,11 @@ BACKENDS = [
     for mcp in OPTIONS["mcp"]
 ]
 DEFAULTS = {key: value[0] for key, value in OPTIONS.items() if isinstance(value, list)}
+# The Space's own step after requirements.txt, as its build logs show it.
+SPACE_STEP = ("gradio[oauth,mcp]=={sdk_version}", "uvicorn>=0.14.0", "spaces")
+# A pin that requirements.txt installs and the Space's step moves: gradio's mcp extra (installed
+# on every Space) needs mcp, which needs uvicorn >= 0.31.1. Without MCP, nothing else does.
+MOVED_PIN = "uvicorn==0.30.0"
 BIREFNET_CODE_NEEDS = {"torchvision", "timm", "kornia", "einops"}  # its remote code imports them
 
 # Every wheel tag pip accepts on Linux x86_64 with glibc 2.36 (Debian 12, the older of the
@@ -53,10 +78,12 @@ PLATFORMS = [
 
 # pip evaluates markers (python_version < "3.12", platform_system == "Linux") for the
 # interpreter that runs it, even with --python-version: this runs pip with the Space's.
+# With a folder named, pip sees as installed only the packages laid out there (see the
+# docstring); without, it is told --ignore-installed, so this machine's packages never count.
 PIP_FOR_THE_SPACE = """
 import sys
 from pip._vendor.packaging import markers
-version = sys.argv.pop(1)
+version, installed = sys.argv.pop(1), sys.argv.pop(1)
 full = ".".join((version.split(".") + ["0", "0"])[:3])
 space = {**markers.default_environment(), "implementation_name": "cpython",
          "implementation_version": full, "platform_python_implementation": "CPython",
@@ -65,6 +92,9 @@ space = {**markers.default_environment(), "implementation_name": "cpython",
          "platform_machine": "x86_64"}
 markers.default_environment = lambda: dict(space)
 from pip._internal.cli.main import main
+if installed:  # pip is imported (its own modules load through pip.__path__ from here on)
+    stdlib = [p for p in sys.path if p.startswith(sys.base_prefix) and "-packages" not in p]
+    sys.path[:] = [installed, *stdlib]
 sys.exit(main(sys.argv[1:]))
 """
 # Only what reaches the index: find-links, extra indexes and constraints set on a developer's
@@ -94,26 +124,88 @@ class Resolution:
         return f"pip (Python {self.python}) exited {self.returncode}:\n{self.output[-4000:]}"
 
 
+@dataclass
+class SpaceBuild:
+    """The Space's two pip steps; the second runs only when the first resolved."""
+
+    file: Path  # the requirements.txt
+    requirements: Resolution  # pip install -r requirements.txt
+    space_step: Resolution | None  # then SPACE_STEP, on what the first installed
+
+    def environment(self) -> dict[str, str]:
+        """What the Space runs: the first step's packages, replaced or added by the second."""
+        second = self.space_step.installs() if self.space_step else {}
+        return self.requirements.installs() | second
+
+    def unmet(self) -> dict[str, str | None]:
+        """The lines of requirements.txt the Space's environment does not satisfy."""
+        return unmet(self.file, self.environment())
+
+    def moved(self) -> dict[str, str]:
+        """The packages of the first step that the second replaces: {name: 'old -> new'}."""
+        first, final = self.requirements.installs(), self.environment()
+        return {name: f"{v} -> {final[name]}" for name, v in first.items() if final[name] != v}
+
+    def outputs(self) -> str:
+        return self.requirements.output + (self.space_step.output if self.space_step else "")
+
+
 def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def requirement_lines(requirements: Path) -> list[Requirement]:
+    lines = (line.split("#")[0].strip() for line in requirements.read_text().splitlines())
+    return [Requirement(line) for line in lines if line and not line.startswith("-")]
+
+
 def pins(requirements: Path) -> dict[str, str]:
     """The `name==version` pins of a requirements file (extras and comments dropped)."""
-    found = re.findall(r"^([\w.-]+)(?:\[[^\]]*\])?==([^\s;#]+)", requirements.read_text(), re.M)
-    return {canonical(name): version for name, version in found}
+    return {
+        canonical(req.name): str(spec.version)
+        for req in requirement_lines(requirements)
+        for spec in req.specifier
+        if spec.operator == "=="
+    }
 
 
-def resolve(project: Path, python: str, report: Path) -> Resolution:
-    """pip's dry run of the Space's install: requirements.txt and the README's gradio."""
-    card = front_matter(project)
+def unmet(requirements: Path, environment: dict[str, str]) -> dict[str, str | None]:
+    """The requirements an environment does not satisfy: {line: the version it has, or None}."""
+    return {
+        str(req): environment.get(canonical(req.name))
+        for req in requirement_lines(requirements)
+        if environment.get(canonical(req.name)) is None
+        or not req.specifier.contains(environment[canonical(req.name)], prereleases=True)
+    }
+
+
+def lay_out_installed(report: dict, folder: Path) -> Path:
+    """The packages of a pip report as an installed environment, as pip reads one: METADATA."""
+    for item in report["install"]:
+        meta = item["metadata"]
+        dist_info = folder / f"{re.sub(r'[-.]+', '_', meta['name'])}-{meta['version']}.dist-info"
+        dist_info.mkdir(parents=True)
+        lines = [
+            "Metadata-Version: 2.1", f"Name: {meta['name']}", f"Version: {meta['version']}",
+            *(f"Requires-Dist: {req}" for req in meta.get("requires_dist", [])),
+            *(f"Provides-Extra: {extra}" for extra in meta.get("provides_extra", [])),
+            *([f"Requires-Python: {meta['requires_python']}"] if "requires_python" in meta else []),
+        ]  # fmt: skip
+        (dist_info / "METADATA").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def pip_dry_run(python: str, requirements: list[str], work: Path, installed: Path | None = None):
+    """pip install --dry-run of `requirements` for the Space's Python and platform."""
+    report = work / f"report-{'space-step' if installed else 'requirements'}.json"
     command = [
-        sys.executable, "-c", PIP_FOR_THE_SPACE, python,
-        "install", "--dry-run", "--ignore-installed", "--report", str(report),
-        "--progress-bar", "off", "--use-feature=fast-deps",  # pip's own default index
+        sys.executable, "-c", PIP_FOR_THE_SPACE, python, str(installed or ""),
+        "install", "--dry-run", *([] if installed else ["--ignore-installed"]),
+        "--report", str(report), "--progress-bar", "off",
+        "--use-feature=fast-deps",  # pip's own default index
         "--python-version", python, "--implementation", "cp", "--only-binary=:all:",
         *(arg for platform in PLATFORMS for arg in ("--platform", platform)),
-        "-r", str(project / "requirements.txt"), f"gradio=={card['sdk_version']}",
+        *requirements,
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") or k in PIP_ENV_KEPT}
     env |= {"PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
@@ -131,36 +223,59 @@ def resolve(project: Path, python: str, report: Path) -> Resolution:
                       seconds)  # fmt: skip
 
 
+def build(requirements: Path, python: str, sdk_version: str, work: Path) -> SpaceBuild:
+    """The Space's install, as dry runs: requirements.txt, then its own step on top."""
+    work.mkdir()
+    first = pip_dry_run(python, ["-r", str(requirements)], work)
+    if first.returncode:
+        return SpaceBuild(requirements, first, None)
+    installed = lay_out_installed(first.report, work / "installed")
+    step = [req.format(sdk_version=sdk_version) for req in SPACE_STEP]
+    return SpaceBuild(requirements, first, pip_dry_run(python, step, work, installed))
+
+
 def backend_id(answers: dict) -> str:
     return f"{answers['model']}-zerogpu={answers['zerogpu']}-mcp={answers['mcp']}"
 
 
 @pytest.fixture(scope="session")
-def resolutions(bake, tmp_path_factory):
-    """Every backend resolved once, all at the same time, and the 3.10 control beside them."""
+def builds(bake, tmp_path_factory):
+    """Every backend's Space install, all at the same time, and the two controls beside them."""
     # pip >= 25.3 answers a dry run from metadata; older ones download every wheel they pick.
     assert Version(pip.__version__) >= Version("25.3"), (
         f"pip {pip.__version__} downloads every wheel in a dry run (GBs of torch): "
         "pip install -r requirements-dev.txt"
     )
-    reports = tmp_path_factory.mktemp("pip-reports")
+    work = tmp_path_factory.mktemp("space-builds")
     # Baked one after another (cookiecutter is not thread-safe), resolved all at once.
-    projects = {backend_id(a): bake(a) for a in BACKENDS}
-    jobs = {name: (p, str(front_matter(p)["python_version"])) for name, p in projects.items()}
-    jobs["python-3.10-control"] = (bake(DEFAULTS), "3.10")
+    jobs = {}
+    for answers in BACKENDS:
+        project = bake(answers)
+        card = front_matter(project)
+        jobs[backend_id(answers)] = (project / "requirements.txt", str(card["python_version"]),
+                                     card["sdk_version"])  # fmt: skip
+    default = bake(DEFAULTS)
+    card = front_matter(default)
+    jobs["python-3.10-control"] = (default / "requirements.txt", "3.10", card["sdk_version"])
+    moved_pin = work / "moved-pin-requirements.txt"
+    moved_pin.write_text((default / "requirements.txt").read_text() + MOVED_PIN + "\n")
+    jobs["moved-pin-control"] = (moved_pin, str(card["python_version"]), card["sdk_version"])
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        futures = {
-            name: pool.submit(resolve, project, python, reports / f"{name}.json")
-            for name, (project, python) in jobs.items()
-        }
+        futures = {name: pool.submit(build, *job, work / name) for name, job in jobs.items()}
         done = {name: future.result() for name, future in futures.items()}
     for name, res in done.items():
-        outcome = f"torch {res.installs().get('torch')}, {len(res.installs())} packages"
-        if res.returncode:
-            outcome = f"no resolution (pip exited {res.returncode})"
-        print(f"\n{name}: Python {res.python}, {outcome}, {res.seconds:.1f} s", end="")
-    print(f"\nall {len(done)} resolutions: {time.monotonic() - start:.1f} s")
+        first, step = res.requirements, res.space_step
+        outcome = f"no resolution (pip exited {first.returncode}), {first.seconds:.1f} s"
+        if step:
+            moved = ", ".join(f"{n} {v}" for n, v in res.moved().items()) or "nothing"
+            outcome = (
+                f"torch {first.installs().get('torch')}, {len(first.installs())} packages,"
+                f" {first.seconds:.1f} s; the Space's step: pip exited {step.returncode},"
+                f" installs {len(step.installs())}, moves {moved}, {step.seconds:.1f} s"
+            )
+        print(f"\n{name}: Python {first.python}, {outcome}", end="")
+    print(f"\nall {len(done)} builds: {time.monotonic() - start:.1f} s")
     return done
 
 
@@ -172,31 +287,48 @@ def test_every_model_family_has_a_backend_here():
 
 
 @pytest.mark.parametrize("answers", BACKENDS, ids=backend_id)
-def test_requirements_install_on_the_space(bake, resolutions, answers):
+def test_requirements_install_on_the_space(bake, builds, answers):
     project = bake(answers)
     card = front_matter(project)
-    res = resolutions[backend_id(answers)]
+    res = builds[backend_id(answers)]
     assert isinstance(card["python_version"], str), "quote python_version: YAML reads 3.10 as 3.1"
-    assert res.returncode == 0, res.failure()
-    assert res.report["environment"]["python_version"] == ".".join(res.python.split(".")[:2])
-    installs = res.installs()
+    first = res.requirements
+    assert first.returncode == 0, first.failure()
+    assert first.report["environment"]["python_version"] == ".".join(first.python.split(".")[:2])
+    assert res.space_step.returncode == 0, "the Space's own step: " + res.space_step.failure()
+    installs = res.environment()
     assert installs.get("gradio") == card["sdk_version"], installs.get("gradio")
     required = pins(project / "requirements.txt")
     assert "torch" in required, "requirements.txt must pin torch"
     assert installs.get("torch") == required["torch"], installs.get("torch")
-    wrong = {name: installs.get(name) for name, v in required.items() if installs.get(name) != v}
-    assert not wrong, f"resolved otherwise than requirements.txt pins: {wrong}"
+    wrong = res.unmet()
+    assert not wrong, f"the Space runs other versions than requirements.txt asks for: {wrong}"
     if OPTIONS["_models"][answers["model"]]["family"] == "birefnet":
         assert BIREFNET_CODE_NEEDS <= set(installs), BIREFNET_CODE_NEEDS - set(installs)
     if answers["zerogpu"] == "yes":
-        assert "spaces" in installs, "ZeroGPU needs spaces"
+        assert "spaces" in first.installs(), "ZeroGPU needs spaces, from requirements.txt"
     # Metadata only: pip names each file it downloads; a whole wheel here is GBs in CI.
-    downloads = re.findall(r"Downloading (\S+)", res.output)
+    downloads = re.findall(r"Downloading (\S+)", res.outputs())
     assert all(name.endswith(".metadata") for name in downloads), downloads
 
 
-def test_the_check_can_fail_python_3_10_cannot_install_the_default_bake(resolutions):
+def test_the_check_can_fail_python_3_10_cannot_install_the_default_bake(builds):
     """transformers 5.24 needs Python >= 3.11: pip must say so, or the check proves nothing."""
-    res = resolutions["python-3.10-control"]
+    res = builds["python-3.10-control"].requirements
     assert res.returncode != 0, "Python 3.10 resolved the default bake's requirements"
     assert "No matching distribution found for transformers==" in res.output, res.failure()
+
+
+def test_the_check_can_fail_the_spaces_own_step_moves_a_pin(builds):
+    """The default bake plus MOVED_PIN installs alone, and the Space's step moves that pin.
+
+    pip does not fail there (it replaces the package and warns), so neither step's exit code
+    shows it: only comparing what the Space ends up with against requirements.txt does.
+    """
+    res = builds["moved-pin-control"]
+    assert res.requirements.returncode == 0, res.requirements.failure()  # the first step is fine
+    assert res.space_step.returncode == 0, res.space_step.failure()
+    name, version = MOVED_PIN.split("==")
+    assert res.requirements.installs()[name] == version
+    assert name in res.moved(), f"the Space's step kept {MOVED_PIN}: {res.moved()}"
+    assert set(res.unmet()) == {MOVED_PIN}, res.unmet()  # what the backends' test asserts empty

@@ -65,8 +65,14 @@ def preprocess(image: Image.Image) -> torch.Tensor:
     return torch.from_numpy(x.transpose(2, 0, 1)).unsqueeze(0)
 
 {% if cookiecutter.zerogpu == "yes" %}
-# A forward pass takes well under a second on a GPU; 20 s leaves room for a cold start.
-@spaces.GPU(duration=20)
+# duration: the most one call may hold the GPU. ZeroGPU refuses a call when the visitor has less
+# quota left than that, charges the time the call really took, and serves shorter requests
+# first: ask for what a call needs, with room to spare. Every call gets one 1024x1024 tensor,
+# so the cost does not depend on the photo: a number, not a function of the input. A warm
+# forward takes a fraction of a second; a GPU worker's first call also starts CUDA and copies
+# the weights (up to ~0.9 GB) to the GPU, a few seconds: 10 s covers that about three times.
+# (On ZeroGPU's RTX Pro 6000 cards, `spaces` asks the quota for 1.5 x duration: 15 s.)
+@spaces.GPU(duration=10)
 {%- endif %}
 @torch.inference_mode()
 def forward(x: torch.Tensor) -> torch.Tensor:
