@@ -204,7 +204,10 @@ def test_a_served_font_draws_and_the_page_asks_only_the_app_under_its_policy(
         style_text(page, "Hello")  # 20% of 800 px: 160 px
         page.get_by_test_id("font-weight").select_option("400")
         page.get_by_test_id("font-family").select_option("pacifico")
-        page.wait_for_function("() => document.fonts.check('400 160px Pacifico')")  # loaded, in use
+        # The app's Pacifico is among the page's fonts, loaded (check() alone would also be
+        # true for a family the page does not have).
+        loaded = "[...document.fonts].some((f) => f.family === 'Pacifico' && f.status === 'loaded')"
+        page.wait_for_function(f"() => {loaded} && document.fonts.check('400 160px Pacifico')")
         served = ink_width(page, '"Pacifico", cursive', "Hello", 160, 400)
         fallback = ink_width(page, "cursive", "Hello", 160, 400)
         assert abs(served - fallback) > 20, (served, fallback)  # so the widths tell them apart
@@ -970,7 +973,8 @@ def test_a_bad_project_file_is_refused_with_a_message_and_changes_nothing(page, 
     assert page.get_by_test_id("text-input").input_value() == "KEEP"
 
 
-# Puts layers that read well and a "photo" that is no image into the page's IndexedDB.
+# Replaces what the page kept in IndexedDB with layers that read well and a "photo" that is no
+# image (the records of the version before the undo history).
 DAMAGE = """async () => {
   const db = await new Promise((ok, ko) => {
     const r = indexedDB.open("text-behind-image", 1);
@@ -978,6 +982,7 @@ DAMAGE = """async () => {
     r.onerror = () => ko(r.error);
   });
   const tx = db.transaction("work", "readwrite");
+  tx.objectStore("work").delete("history");
   tx.objectStore("work").put({ format: "text-behind-image", version: 1, size: null, selected: 0,
                                layers: [{ text: "LOST" }] }, "layers");
   tx.objectStore("work").put({ version: 1, photo: new Blob(["garbage"], { type: "image/jpeg" }),
@@ -988,6 +993,8 @@ DAMAGE = """async () => {
 
 
 def test_damaged_stored_work_is_cleared_with_a_message_and_the_editor_works(page):
+    # Once the page has kept its start (else it could write it again as the page unloads):
+    wait_until_stored(page, ["HELLO"], photo=False, matte=False)
     page.evaluate(DAMAGE)
     page.reload()
     wait_for_status(page, "could not be restored, so it was cleared", "error")
@@ -1006,7 +1013,8 @@ IDBObjectStore.prototype.put = function () {
 
 
 def test_a_failed_save_is_shown_and_the_editor_keeps_working(browser, server_url):
-    page = open_editor(browser, server_url, init_script=FULL_STORAGE)
+    # Not waiting for "Ready": the first failed write may say so before the client connects.
+    page = open_editor(browser, server_url, init_script=FULL_STORAGE, ready=False)
     try:
         style_text(page)
         wait_for_status(page, "could not keep your work (its storage is full)", "error")

@@ -1,36 +1,26 @@
 // @ts-check
-// The fonts the editor offers. Every one is served by the app itself, from the
-// fontsource npm packages pinned in package.json: the page asks nothing of any
-// other server, and a picture looks the same next year. Where the files are is
-// each frontend's business (createEditor's `fontUrl`: Vite's hashed assets, or
-// the vanilla page's static/vendor/); this module says which file draws which
-// font, and loads it with the FontFace API, from a URL or from the file's bytes.
+// The fonts the editor offers, every one served by the app itself from the
+// fontsource npm packages pinned in package.json: the page asks no other server,
+// and a picture keeps its look. Where a file is, is each frontend's business
+// (createEditor's `fontUrl`); this module says which file draws which font and
+// loads it (FontFace), from a URL or from the file's bytes.
 
 /** @typedef {"display" | "sans" | "serif" | "script" | "mono"} FontCategory */
 /**
- * One font of the menu. Its files are fontsource's: in the package
- * `@fontsource/<id>` (one file per weight) or `@fontsource-variable/<id>` (one
- * file for every weight), the latin subset, upright.
+ * A font of the menu. Its files: fontsource's `@fontsource/<id>` (a file per
+ * weight) or `@fontsource-variable/<id>` (one file), latin, upright.
  * @typedef {object} Font
- * @property {string} id  its name in documents (saved work, project files) and its package's
+ * @property {string} id  its name in documents, and its package's
  * @property {string} label  the menu's name, and the family it is loaded as
  * @property {FontCategory} category
  * @property {readonly number[]} weights  a static font's weights; a variable one's [lightest, heaviest]
- * @property {boolean} [variable]  one variable file (`@fontsource-variable/<id>`)
+ * @property {boolean} [variable]
  * @property {string} family  the CSS font-family: the font, then its category's generic family
  */
-/**
- * Where a font file is, as a URL the page (and the export's worker) can load:
- * e.g. `(pkg, file) => new URL(`vendor/${pkg}/files/${file}`, import.meta.url).href`.
- * @typedef {(pkg: string, file: string) => string} FontUrl
- */
-/**
- * One face to load: a family at a weight (or a range, "100 900"), from a URL or
- * the file's bytes. Plain data: the export job carries these to its worker.
- * @typedef {{ family: string, weight: string, source: string | ArrayBuffer }} FontSource
- */
+/** A font file's URL, from its package and name. @typedef {(pkg: string, file: string) => string} FontUrl */
+/** A face to load: plain data (the export job carries it to the worker). @typedef {{ family: string, weight: string, source: string | ArrayBuffer }} FontSource */
 
-/** @type {Record<FontCategory, string>} what the browser draws if a file cannot load */
+/** @type {Record<FontCategory, string>} drawn while (or if) the file does not load */
 const GENERIC = { display: "sans-serif", sans: "sans-serif", serif: "serif", script: "cursive", mono: "monospace" };
 const V = true; // variable
 
@@ -71,8 +61,8 @@ export const FONTS = [
   font("courier-prime", "Courier Prime", "mono", [400, 700]),
 ];
 
-// Earlier versions offered the computer's own fonts, which differ from one computer to the
-// next; work saved then names them. Each is drawn with the served font most like it.
+// The computer's own fonts of earlier versions (named in work saved then): each is
+// drawn with the served font most like it.
 /** @type {Readonly<Record<string, string>>} */
 export const FONT_ALIASES = {
   impact: "anton", "arial-black": "archivo-black", helvetica: "arimo", georgia: "gelasio",
@@ -107,8 +97,8 @@ export function fontSource(id, weight, fontUrl) {
 /** @type {Map<string, Promise<void>>} */
 const loading = new Map();
 /**
- * Loads a face, once, into the fonts this page (or this worker: self.fonts) draws with.
- * Rejects, saying which font, when the file cannot be loaded; a later call tries again.
+ * Loads a face (a URL once) into the fonts the page, or the worker, draws with;
+ * rejects, saying which font, if it cannot (a later call tries again).
  * @param {FontSource} face @returns {Promise<void>}
  */
 export function loadFace({ family, weight, source }) {

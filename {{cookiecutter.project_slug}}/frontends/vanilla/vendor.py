@@ -83,7 +83,7 @@ def tarball(name: str, version: str, url: str, integrity: str) -> bytes:
         else:
             with urllib.request.urlopen(url, timeout=60) as response:
                 data = response.read()
-    except OSError as error:
+    except (OSError, ValueError) as error:  # no network, refused, HTTP 404, not a URL
         sys.exit(
             f"vendor.py: could not download {name}@{version} from {url}: {error}.\n"
             f"Nothing was changed. Without the public npm registry, {MIRROR}."
