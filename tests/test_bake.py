@@ -57,8 +57,10 @@ def run(args, cwd, **kwargs):
 @variants
 def test_no_template_tags_survive(bake, variant):
     project = bake(variant)
+    vendored = project / "static" / "vendor"  # npm's files, written by vendor.py: not rendered
     for path in project.rglob("*"):
-        if path.is_file() and not CACHES & set(path.relative_to(project).parts):
+        made = CACHES & set(path.relative_to(project).parts) or path.is_relative_to(vendored)
+        if path.is_file() and not made:
             text = path.read_text(errors="replace")
             if path.name != RECORD:  # its _template may be a path or URL that says so
                 assert "cookiecutter" not in text.replace(RECORD, ""), path

@@ -23,8 +23,9 @@ import { fontById } from "./fonts.js";
  * draws the same picture at any resolution: fontSize in % of the image height;
  * letter spacing, stroke, shadow and depth in % of the font size; x, y in image
  * pixels. `front`: drawn in front of the subject instead of behind it.
- * `fill: "gradient"`: the letters go from `color` to `color2` along `gradientAngle`
- * (degrees; 0 = left to right, 90 = top to bottom, in the text's own frame).
+ * `fontFamily`: a font's id (fonts.js). `fill: "gradient"`: the letters go from
+ * `color` to `color2` along `gradientAngle` (degrees; 0 = left to right, 90 = top
+ * to bottom, in the text's own frame).
  * @typedef {{
  *   text: string, x: number, y: number, front: boolean,
  *   fontFamily: string, fontSize: number, fontWeight: number, letterSpacing: number,

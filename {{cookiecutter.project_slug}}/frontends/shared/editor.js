@@ -84,7 +84,7 @@ import {
  * @typedef {object} Editor
  * @property {(listener: () => void) => () => void} subscribe  returns the unsubscribe
  * @property {() => Snapshot} getSnapshot
- * @property {<K extends keyof State>(key: K, value: State[K]) => Promise<void>} set  one setting of the selected layer; resolves once applied (a web font: loaded, or reverted)
+ * @property {<K extends keyof State>(key: K, value: State[K]) => Promise<void>} set  one setting of the selected layer; resolves once applied (a font: its file loaded, or reverted)
  * @property {(file: Blob) => Promise<void>} loadFile  show a photo and fetch its matte
  * @property {(xCss: number, yCss: number, displayedWidth: number) => boolean} pickAt  a press on the stage (CSS pixels from its top left): selects the text there (true), starts a drag
  * @property {(dxCss: number, dyCss: number, displayedWidth: number) => void} moveBy  move the selected text by a pointer delta
@@ -213,7 +213,7 @@ export function createEditor({ loadGradio, fontUrl, url, endpoint = "/matte", st
   /** @type {Status} */
   const connecting = { kind: "info", text: "Connecting…" };
   let status = connecting;
-  let fonts = 0; // bumps when a web font has loaded: the text layers are redrawn
+  let fonts = 0; // bumps when a font file has loaded: the text layers are redrawn
   /** @type {Set<() => void>} */
   const listeners = new Set();
   let latestUpload = 0; // bumps on each file: a slower, older decode is dropped
@@ -281,7 +281,7 @@ export function createEditor({ loadGradio, fontUrl, url, endpoint = "/matte", st
     const id = before.id;
     edit((doc) => updateLayer(doc, id, { [key]: value }), `set:${key}:${id}`, MERGE_MS);
     if (key !== "fontFamily" && key !== "fontWeight") return;
-    // Web fonts download on first use. Until then the canvas draws the
+    // A font file downloads on first use (from the app). Until then the canvas draws the
     // fallback; once loaded, the text layers are redrawn.
     const { fontFamily, fontWeight } = /** @type {Layer} */ (selectedLayer(history.present));
     try {
@@ -481,7 +481,7 @@ export function createEditor({ loadGradio, fontUrl, url, endpoint = "/matte", st
   // ---- Keeping the work (the formats and IndexedDB are persistence.js's): restored once,
   // at creation, then saved a moment after each change (publish calls autosave.update).
 
-  /** Web fonts of layers that arrived at once (a restore, a project file): drawn once loaded. @param {readonly Layer[]} layers */
+  /** The fonts of layers that arrived at once (the default text, a restore, a project file): drawn once loaded. @param {readonly Layer[]} layers */
   function loadFonts(layers) {
     const loads = layers.map((l) => loadFont(l.fontFamily, l.fontWeight).catch(() => {})); // else the fallback font
     Promise.all(loads).then(() => { fonts++; publish(); });
