@@ -57,6 +57,8 @@ def js_sizes(project: Path, frontend: str) -> tuple[float, float]:
     manifest = json.loads((static / ".vite/manifest.json").read_text())
     ours = client = 0.0
     for chunk in manifest.values():
+        if not chunk["file"].endswith(".js"):  # the fonts' files are entries too: not JavaScript
+            continue
         size = gz_kb(static / chunk["file"])
         if "@gradio/client" in chunk.get("src", "") or "gradio" in chunk.get("name", ""):
             client += size
