@@ -10,6 +10,8 @@ import json
 import os
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 answers = json.loads(r"""{{ cookiecutter | jsonify }}""")
@@ -39,6 +41,8 @@ tests = project / TEST_DIR[frontend]
 lib.mkdir(parents=True, exist_ok=True)
 tests.mkdir(parents=True, exist_ok=True)
 for source in (frontends / "shared").iterdir():
+    if source.name.endswith(".vite.js") and frontend == "vanilla":
+        continue  # Vite's (import.meta.glob): the vanilla page has vendor.py instead
     if source.name.endswith(".node.mjs"):
         (project / NODE_TEST_DIR[frontend]).mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, project / NODE_TEST_DIR[frontend] / source.name)
@@ -50,6 +54,13 @@ for source in (frontends / "shared").iterdir():
     else:
         shutil.copy2(source, lib / source.name)
 shutil.rmtree(frontends)
+
+# Vanilla has no build step, and a Space runs no Node: the files its page loads from npm
+# packages (the Gradio client, the fonts) go into static/vendor/ now, as package-lock.json
+# pins them (vendor.py, which the project keeps for version bumps). A failure stops here,
+# and cookiecutter removes the half-made project.
+if frontend == "vanilla" and subprocess.run([sys.executable, "vendor.py"]).returncode:
+    sys.exit(1)
 
 # The model: only the chosen family's adapter and its offline stand-in land.
 family = project / "models" / model["family"]

@@ -1,5 +1,7 @@
 """Every variant bakes into a clean, valid project whose own tests pass."""
 
+import base64
+import importlib.util
 import json
 import os
 import re
@@ -53,8 +55,10 @@ def run(args, cwd, **kwargs):
 @variants
 def test_no_template_tags_survive(bake, variant):
     project = bake(variant)
+    vendored = project / "static" / "vendor"  # npm's files, written by vendor.py: not rendered
     for path in project.rglob("*"):
-        if path.is_file() and not CACHES & set(path.relative_to(project).parts):
+        made = CACHES & set(path.relative_to(project).parts) or path.is_relative_to(vendored)
+        if path.is_file() and not made:
             text = path.read_text(errors="replace")
             if path.name != RECORD:  # its _template may be a path or URL that says so
                 assert "cookiecutter" not in text.replace(RECORD, ""), path
@@ -69,7 +73,8 @@ def test_frontend_sources_survive_generation_byte_for_byte(bake, frontend):
     pairs = [(s, project / s.relative_to(own)) for s in own.rglob("*") if s.name != "index.html"]
     lib = project / SHARED_DIR[frontend]
     shared = (TEMPLATE / "frontends" / "shared").glob("*")
-    pairs += [(s, lib / s.name) for s in shared if not s.name.endswith((".test.js", ".mjs"))]
+    skip = (".test.js", ".mjs", ".vite.js") if frontend == "vanilla" else (".test.js", ".mjs")
+    pairs += [(s, lib / s.name) for s in shared if not s.name.endswith(skip)]
     seen = set()
     for source, copied in pairs:
         if source.is_file():
@@ -78,6 +83,54 @@ def test_frontend_sources_survive_generation_byte_for_byte(bake, frontend):
             assert copied.read_bytes() == source.read_bytes(), source
     # The comparison means something only if such syntax is there to be eaten.
     assert {"{{", "${"} <= seen and ("{#" in seen) == (frontend == "svelte"), seen
+
+
+@pytest.mark.parametrize("frontend", OPTIONS["frontend"])
+def test_the_page_loads_nothing_from_elsewhere(built, frontend):
+    """The app serves the Gradio client and the fonts: no CDN in the page or its scripts."""
+    project = built(next(v for v in FULL_VARIANTS if v["frontend"] == frontend))
+    for path in (project / "static").rglob("*"):
+        if path.suffix in (".html", ".js", ".css") and "vendor" not in path.parts:
+            text = path.read_text()
+            assert not re.search(r"cdn\.|jsdelivr|unpkg|fonts\.(googleapis|gstatic)", text), path
+    if frontend == "vanilla":  # vendor.py put the pinned files there: vanilla has no build
+        deps = json.loads((project / "package.json").read_text())["dependencies"]
+        assert sum(name.startswith("@fontsource") for name in deps) >= 24
+        for name in deps:
+            assert any((project / "static" / "vendor" / name).rglob("*.*")), name
+        assert (project / "static/vendor/@gradio/client/dist/index.min.js").is_file()
+        main = (project / "static/main.js").read_text()
+        assert '"./vendor/@gradio/client/dist/index.min.js"' in main
+    else:  # Vite copied every font file into the build, hashed
+        assert len(list((project / "static" / "assets").glob("*-latin-*-normal-*.woff2"))) >= 24
+
+
+def test_vendor_py_refuses_a_tarball_that_is_not_the_pinned_one(bake, tmp_path):
+    """A cached (or downloaded) tarball whose SHA-512 is not the lock's is refused, and
+    static/vendor/ is left as it was."""
+    project = tmp_path / "project"
+    source = bake(next(v for v in VARIANTS if v["frontend"] == "vanilla"))
+    shutil.copytree(source, project, ignore=shutil.ignore_patterns("node_modules"))
+    vendored = {p: p.read_bytes() for p in (project / "static/vendor").rglob("*") if p.is_file()}
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = run([sys.executable, "vendor.py"], project, env={**env, "npm_config_registry": "x"})
+    assert done.returncode == 1 and "could not download" in done.stderr  # nothing cached there
+    # The bakes' cache (where vendor.py keeps it here), the first package's tarball replaced.
+    spec = importlib.util.spec_from_file_location("vendor", source / "vendor.py")
+    vendor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(vendor)
+    cache = tmp_path / "cache" / vendor.CACHE.name
+    shutil.copytree(vendor.CACHE, cache)
+    lock = json.loads((project / "package-lock.json").read_text())["packages"]
+    first = next(iter(json.loads((project / "package.json").read_text())["dependencies"]))
+    digest = base64.b64decode(lock[f"node_modules/{first}"]["integrity"].split("-", 1)[1]).hex()
+    (cache / f"{digest}.tgz").write_bytes(b"not it")
+    refused = run([sys.executable, "vendor.py"], project, env=env)
+    assert refused.returncode == 1, refused.stdout
+    assert f"{first}@" in refused.stderr and "SHA-512 differs" in refused.stderr, refused.stderr
+    after = {p: p.read_bytes() for p in (project / "static/vendor").rglob("*") if p.is_file()}
+    assert after == vendored  # as it was, and no staging folder left beside it:
+    assert [p.name for p in (project / "static").iterdir() if "vendor" in p.name] == ["vendor"]
 
 
 BACKEND_FILES = [

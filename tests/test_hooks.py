@@ -118,3 +118,20 @@ def test_typed_answers_that_look_like_jinja_are_written_literally(tmp_path, monk
         if path.is_file():
             text = path.read_text(errors="replace")
             assert "Eve 49" not in text and "Try 42" not in text, path
+
+
+def test_a_vanilla_bake_whose_npm_files_cannot_be_fetched_stops_and_says_how(
+    tmp_path, capfd, monkeypatch
+):
+    """vendor.py (run by the hook) downloads nothing: the bake stops, says what it could not
+    get from where and how to name a mirror, and cookiecutter leaves no half-made project."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # nothing cached
+    monkeypatch.setenv("npm_config_registry", "http://127.0.0.1:9/")  # nothing listens there
+    out = tmp_path / "out"
+    with pytest.raises(FailedHookException):
+        cookiecutter(str(ROOT), no_input=True, extra_context={"frontend": "vanilla"},
+                     output_dir=str(out))  # fmt: skip
+    assert not out.exists() or list(out.iterdir()) == []
+    err = capfd.readouterr().err
+    assert "vendor.py: could not download @" in err, err
+    assert "from http://127.0.0.1:9/@" in err and "set npm_config_registry" in err, err

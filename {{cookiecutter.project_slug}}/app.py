@@ -180,6 +180,25 @@ def remove_background(image_path: FileData) -> FileData:
     return save_png(cutout)
 
 
+# The page, and every file under /ui/ (the export's worker script too: a worker obeys the policy
+# its own file comes with), may load and reach only this app: an injected script could neither
+# run nor send anything elsewhere. Each directive names what the editor needs; the rest falls
+# back to default-src. No frame-ancestors: Spaces shows the app in a frame on huggingface.co.
+CSP = "; ".join(
+    [
+        "default-src 'self'",  # anything not named below: this app only
+        "script-src 'self'",  # our modules and the Gradio client, as files: no inline code, no eval
+        "style-src 'self'",  # the stylesheet file; sizes set by scripts (the CSSOM) are allowed
+        "font-src 'self'",  # the fonts' files (fontsource, served under ui/)
+        "connect-src 'self'",  # the Gradio API: its queue, uploads and the mattes
+        "worker-src 'self'",  # the export's worker
+        "object-src 'none'",  # no plugins
+        "base-uri 'self'",  # no <base> that would send the relative URLs elsewhere
+        "form-action 'self'",  # no form posts elsewhere
+    ]
+)
+
+
 # A React or Svelte frontend is built into static/ by `npm run build`. Until then the API
 # still serves (`python dev.py` serves the page from Vite's dev server instead), and "/" says
 # what is missing; deploy.py refuses to upload a Space without the build.
@@ -190,7 +209,7 @@ NOT_BUILT = "static/index.html is missing: see README.md to build the frontend."
 def index() -> Response:
     if not (STATIC / "index.html").is_file():
         return PlainTextResponse(NOT_BUILT, status_code=503)
-    return FileResponse(STATIC / "index.html")
+    return FileResponse(STATIC / "index.html", headers={"Content-Security-Policy": CSP})
 
 
 # Gradio owns /static and /assets, so the editor's files live under /ui, and the page asks
@@ -202,7 +221,9 @@ ui_files = StaticFiles(directory=STATIC, check_dir=False)
 
 @app.get("/ui/{path:path}")
 async def ui(path: str, request: Request):
-    return await ui_files.get_response(path, request.scope)
+    response = await ui_files.get_response(path, request.scope)
+    response.headers["Content-Security-Policy"] = CSP
+    return response
 
 
 # Health checks for orchestrators and load balancers: plain routes, outside Gradio's.

@@ -36,7 +36,8 @@ COST = (
 {%- endif %}
 # What the Space needs, as huggingface_hub's upload patterns; nothing else is uploaded.
 {%- if cookiecutter.frontend == "vanilla" %}
-# static/ is the frontend itself (no build step); package.json and tests/js stay here.
+# static/ is the frontend itself (no build step), with static/vendor/ (vendor.py: the Gradio
+# client and the fonts, from npm); package.json and tests/js stay here.
 {%- else %}
 # static/ is Vite's build of frontend/: a gradio Space never runs npm.
 {%- endif %}

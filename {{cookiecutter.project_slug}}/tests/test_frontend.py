@@ -1,8 +1,10 @@
 """What a person sees and what a JavaScript caller gets: Chromium and Node against the real app.
 
 Chromium (Debian's, driven by Playwright) and Node must be installed; without them
-these tests skip with the reason, except under CI=true, where they fail. The page
-must not reach the Internet: anything it would fetch from a CDN is served locally.
+these tests skip with the reason, except under CI=true, where they fail. The app
+serves everything its page loads: every test's page has each request that is not to
+the app refused and recorded, and fails if there was any, or any breach of the
+app's Content-Security-Policy.
 
 The stand-in model's subject is every pixel brighter than mid-grey, so the tests
 know exactly where the subject is and check pixels of the exported PNG.
@@ -11,6 +13,7 @@ know exactly where the subject is and check pixels of the exported PNG.
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -31,7 +34,6 @@ PROJECT = Path(__file__).resolve().parents[1]
 # Where package.json and node_modules are: the project root (vanilla) or frontend/ (Vite).
 NODE_DIR = PROJECT / "frontend" if (PROJECT / "frontend").is_dir() else PROJECT
 NODE_TEST = NODE_DIR / ("tests" if NODE_DIR != PROJECT else "tests/js") / "api-client.node.mjs"
-GRADIO_CLIENT_CDN = "https://cdn.jsdelivr.net/npm/@gradio/client@2.7.0/dist/index.min.js"
 DARK, BRIGHT, RED = (30, 35, 45), (245, 245, 240), (255, 0, 0)
 
 
@@ -44,25 +46,65 @@ def photo_bytes(size=(1200, 800), box=(600, 200, 1000, 600), exif=None) -> bytes
     return out.getvalue()
 
 
-def open_editor(browser, url, init_script=None, **options):
-    """A page with the editor loaded and connected; no request leaves this machine.
-    `options` go to new_page (a phone's viewport, touch); a desktop window by default."""
+# Reports every Content-Security-Policy breach the page sees (the console reports them too).
+CSP_SPY = """
+addEventListener("securitypolicyviolation", (e) =>
+  window.cspViolation(`${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));
+"""
+OPENED = []  # the pages this test opened: checked when it ends (checked_pages)
+
+
+def open_editor(browser, url, init_script=None, ready=True, before=None, **options):
+    """A page with the editor loaded and connected (`ready`). Every request that is not to the
+    app (under `url`) is refused and recorded in page.off_origin; every request in
+    page.requests, console errors in page.errors, CSP breaches in page.csp_violations.
+    `before(page)` runs before the page loads; `options` go to new_page (a phone's viewport,
+    touch); a desktop window by default."""
     options = {"viewport": {"width": 1280, "height": 800}, **options}
     page = browser.new_page(accept_downloads=True, **options)
+    page.errors, page.csp_violations, page.off_origin, page.requests = [], [], [], []
+    page.expose_function("cspViolation", lambda text: page.csp_violations.append(text))
+    page.add_init_script(CSP_SPY)
     if init_script:
         page.add_init_script(init_script)
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    client = NODE_DIR / "node_modules/@gradio/client/dist/index.min.js"
-    page.route(lambda u: not u.startswith(url), lambda route: route.abort())
-    page.route(GRADIO_CLIENT_CDN, lambda route: route.fulfill(path=client))  # wins: added last
+    page.allowed_errors = []  # patterns of console errors a test expects (checked_pages)
+
+    def console(message):
+        if message.type == "error":
+            page.errors.append(message.text)
+        if "Content Security Policy" in message.text:
+            page.csp_violations.append(message.text)
+
+    def refuse(route):
+        page.off_origin.append(route.request.url)
+        route.abort()
+
+    page.on("console", console)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.context.on("request", lambda r: page.requests.append(r.url))
+    # On the context: the export's worker asks through it too.
+    page.context.route(lambda u: not u.startswith(url), refuse)
+    if before:
+        before(page)
     page.goto(url)
-    page.wait_for_function(
-        "document.querySelector('[data-testid=status]').textContent.startsWith('Ready')"
-    )
-    page.errors = errors
+    if ready:
+        wait_for_status(page, "Ready")
+    OPENED.append(page)
     return page
+
+
+@pytest.fixture(autouse=True)
+def checked_pages():
+    """After each test: none of its pages tried to reach anything but the app, none saw its
+    Content-Security-Policy breached, and none logged an error the test did not expect."""
+    OPENED.clear()
+    yield
+    for page in OPENED:
+        assert page.off_origin == [], f"requests not to the app: {page.off_origin}"
+        assert page.csp_violations == [], page.csp_violations
+        expected = re.compile("|".join(page.allowed_errors) or "$^")
+        assert [e for e in page.errors if not expected.search(e)] == []
+    OPENED.clear()
 
 
 @pytest.fixture
@@ -101,7 +143,8 @@ def occupy_model(url: str, tmp_path: Path):
 def wait_for_queue_position(page):
     """The status line shows the upload waiting, first in the queue."""
     page.wait_for_function(
-        "/queue.*position 1/i.test(document.querySelector('[data-testid=status]').textContent)",
+        "() => /queue.*position 1/i.test(document.querySelector('[data-testid=status]')"
+        ".textContent)",
         timeout=30_000,
     )
 
@@ -127,6 +170,95 @@ def test_page_loads_offline_without_console_errors(page):
     assert page.get_by_test_id("export").is_disabled()
     assert page.get_by_test_id("foreground").is_hidden()
     assert page.errors == []
+
+
+def ink_width(page, font, text, px, weight):
+    """The width of a text's ink in a font, as this page's canvas draws it."""
+    return page.evaluate(
+        """([font, text, px, weight]) => {
+          const ctx = document.createElement("canvas").getContext("2d");
+          ctx.font = `${weight} ${px}px ${font}`;
+          const m = ctx.measureText(text);
+          return m.actualBoundingBoxLeft + m.actualBoundingBoxRight;
+        }""",
+        [font, text, px, weight],
+    )
+
+
+def test_a_served_font_draws_and_the_page_asks_only_the_app_under_its_policy(
+    browser, server_url, app_module
+):
+    """The editor connects, cuts out, draws a text in a font the app serves (loaded: its
+    letters have that font's widths in the export, which the worker draws), exports at full
+    size; every request was to the app (checked_pages), and the page, the files under ui/
+    and the export's worker script came with the app's Content-Security-Policy."""
+    responses = []
+
+    def record(page):
+        page.context.on("response", lambda response: responses.append(response))
+
+    page = open_editor(browser, server_url, before=record)
+    try:
+        upload(page, photo_bytes(box=(1050, 600, 1150, 750)))  # subject in a corner, clear of it
+        wait_for_subject(page)
+        style_text(page, "Hello")  # 20% of 800 px: 160 px
+        page.get_by_test_id("font-weight").select_option("400")
+        page.get_by_test_id("font-family").select_option("pacifico")
+        # The app's Pacifico is among the page's fonts, loaded (check() alone would also be
+        # true for a family the page does not have).
+        loaded = "[...document.fonts].some((f) => f.family === 'Pacifico' && f.status === 'loaded')"
+        page.wait_for_function(f"() => {loaded} && document.fonts.check('400 160px Pacifico')")
+        served = ink_width(page, '"Pacifico", cursive', "Hello", 160, 400)
+        fallback = ink_width(page, "cursive", "Hello", 160, 400)
+        assert abs(served - fallback) > 20, (served, fallback)  # so the widths tell them apart
+        pixels = export(page)
+        assert pixels.shape == (800, 1200, 3)  # full size
+        columns = np.argwhere(is_red(pixels))[:, 1]
+        assert columns.max() - columns.min() + 1 == pytest.approx(served, abs=6), (served, fallback)
+    finally:
+        page.close()
+    print("\n".join(["Requests:", *page.requests]))  # `pytest -s` shows them
+    assert page.requests and all(url.startswith(server_url) for url in page.requests)
+    ours = [r for r in responses if r.url == server_url or r.url.startswith(f"{server_url}ui/")]
+    assert {r.headers.get("content-security-policy") for r in ours} == {app_module.CSP}
+    names = [r.url for r in ours]
+    assert any("export-worker" in n for n in names) and any("pacifico" in n for n in names), names
+
+
+# Records every text the status line shows, in window.statuses.
+STATUS_LOG = """
+window.statuses = [];
+new MutationObserver(() => {
+  const s = document.querySelector("[data-testid=status]");
+  if (s && s.textContent !== window.statuses.at(-1)) window.statuses.push(s.textContent);
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def test_an_unreachable_backend_is_reported_as_such_and_try_again_sends_the_photo(
+    browser, server_url
+):
+    """The page loads, but Gradio's routes do not answer: the status says the backend cannot
+    be reached (not that a connection was lost: there was none), upload or not; once they
+    answer, Try again sends the photo."""
+    gradio = re.compile(re.escape(server_url) + "(config|gradio_api/)")
+    page = open_editor(browser, server_url, init_script=STATUS_LOG, ready=False,
+                       before=lambda p: p.route(gradio, lambda route: route.abort()))  # fmt: skip
+    page.allowed_errors.append("net::ERR_FAILED")  # the refused requests
+    try:
+        unreachable = f"Could not reach the backend at {server_url}"
+        wait_for_status(page, unreachable, "error")
+        upload(page, photo_bytes())
+        wait_for_status(page, "Try again sends the photo", "error")
+        assert status_of(page).startswith(unreachable)
+        page.unroute(gradio)
+        page.get_by_test_id("retry").click()
+        wait_for_subject(page)
+        wait_for_status(page, "Done", "done")
+        statuses = page.evaluate("window.statuses")
+        assert not [s for s in statuses if "lost the connection" in s.lower()], statuses
+    finally:
+        page.close()
 
 
 def test_subject_layer_appears_aligned_with_the_photo(page):
@@ -176,7 +308,8 @@ def drag_on_stage(page, dx):
 
 def wait_for_layers(page, n):
     """The layer list shows n items (it is redrawn on the next animation frame)."""
-    page.wait_for_function(f"document.querySelectorAll('[data-testid=layer-item]').length === {n}")
+    items = "document.querySelectorAll('[data-testid=layer-item]')"
+    page.wait_for_function(f"() => {items}.length === {n}")
     return page.get_by_test_id("layer-item")
 
 
@@ -365,7 +498,7 @@ def serious_axe_violations(page) -> list[str]:
     """What axe-core (npm, injected from node_modules) finds at the serious or critical level."""
     require(AXE.is_file(), f"run `npm ci` in {NODE_DIR}")
     if not page.evaluate("'axe' in window"):
-        page.add_script_tag(path=AXE)
+        page.evaluate(AXE.read_text())  # as DevTools would: a <script> would breach the CSP
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['impact']} {v['id']} ({v['help']}) at {n['target']}: {n['failureSummary']}"
@@ -385,7 +518,7 @@ def test_axe_finds_nothing_serious_and_the_layers_work_from_the_keyboard(page):
     page.get_by_test_id("layer-list").focus()
     page.keyboard.press("ArrowDown")  # the listbox picks the layer below
     page.wait_for_function(  # redrawn on the next frame
-        "document.querySelectorAll('[data-testid=layer-item]')[1].ariaSelected === 'true'"
+        "() => document.querySelectorAll('[data-testid=layer-item]')[1].ariaSelected === 'true'"
     )
     assert items.nth(0).get_attribute("aria-selected") == "false"
     assert serious_axe_violations(page) == []  # a photo and two layers
@@ -404,7 +537,7 @@ def test_a_non_image_file_gives_a_clear_message_and_the_editor_keeps_working(pag
     upload(page, b"just some text", name="notes.txt", mime="text/plain")
     status = page.get_by_test_id("status")
     page.wait_for_function(
-        "document.querySelector('[data-testid=status]').textContent.includes('not read')"
+        "() => document.querySelector('[data-testid=status]').textContent.includes('not read')"
     )
     assert "image" in status.text_content()
     upload(page, photo_bytes())
@@ -458,8 +591,7 @@ def test_a_full_queue_says_busy_and_try_again_sends_the_same_photo(
     wait_for_subject(page)
     wait_for_status(page, "Done", "done")
     assert retry.is_hidden()
-    logged = [e for e in page.errors if "status of 503" not in e]  # the full queue's 503 is logged
-    assert logged == []
+    page.allowed_errors.append("status of 503")  # the full queue's 503 is logged
 
 
 def test_javascript_client_calls_both_endpoints(server_url, tmp_path):
@@ -507,6 +639,9 @@ def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser, tmp_pa
         port = s.getsockname()[1]
     server = start_server(port)
     page = open_editor(browser, f"http://127.0.0.1:{port}/")
+    # What the browser and the Gradio client log while the server is gone.
+    page.allowed_errors += ["ERR_CONNECTION_REFUSED", "ERR_INCOMPLETE_CHUNKED_ENCODING",
+                            "network error", "Connection errored out"]  # fmt: skip
     try:
         style_text(page, "KEEP ME")
         occupy_model(f"http://127.0.0.1:{port}/", tmp_path)
@@ -523,7 +658,7 @@ def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser, tmp_pa
         server.wait(timeout=30)
         upload(page, photo_bytes(box=(100, 100, 500, 500)))
         page.wait_for_function(
-            "document.querySelector('[data-testid=status]').dataset.kind === 'error'",
+            "() => document.querySelector('[data-testid=status]').dataset.kind === 'error'",
             timeout=60_000,
         )
         assert "lost the connection" in page.get_by_test_id("status").text_content()
@@ -571,7 +706,7 @@ def test_each_export_format_decodes_at_the_photos_size(browser, server_url, fmt)
         assert name == f"text-behind-image.{'jpg' if fmt == 'jpeg' else fmt}"
         assert is_red(np.asarray(image.convert("RGB")).astype(int))[:, :600].sum() > 2000
         page.wait_for_function(
-            f"document.querySelector('[data-testid=status]').textContent === 'Saved {name}.'"
+            f"() => document.querySelector('[data-testid=status]').textContent === 'Saved {name}.'"
         )
         assert page.evaluate("window.workers") == 1  # encoded off the main thread
         assert page.errors == []
@@ -678,7 +813,8 @@ def wait_for_status(page, text, kind=None):
     check = f"s.textContent.includes({json.dumps(text)})"
     if kind:
         check += f" && s.dataset.kind === {json.dumps(kind)}"
-    page.wait_for_function(f"(s => {check})(document.querySelector('[data-testid=status]'))")
+    status = "document.querySelector('[data-testid=status]')"
+    page.wait_for_function(f"() => (s => {check})({status})")
 
 
 def layer_labels(page, n):
@@ -754,7 +890,7 @@ def test_a_reload_keeps_the_undo_history_across_two_photos(page, app_module, mon
     # added layer, ONE, the second photo, the first photo.
     for _ in range(7):
         page.get_by_test_id("undo").click()
-    page.wait_for_function("document.querySelector('[data-testid=undo]').disabled")
+    page.wait_for_function("() => document.querySelector('[data-testid=undo]').disabled")
     assert page.get_by_test_id("export").is_disabled()
     page.get_by_test_id("redo").click()  # the first photo, with its cut-out, kept too
     wait_for_subject(page)
@@ -769,7 +905,7 @@ def test_new_clears_the_work_and_a_reload_then_shows_the_empty_editor(page):
     style_text(page, "OLD")
     wait_until_stored(page, ["OLD"], photo=True, matte=True)
     page.get_by_test_id("new").click()
-    page.wait_for_function("document.querySelector('[data-testid=export]').disabled")
+    page.wait_for_function("() => document.querySelector('[data-testid=export]').disabled")
     assert layer_labels(page, 1) == ["HELLO"]
     assert page.get_by_test_id("text-input").input_value() == "HELLO"
     wait_until_stored(page, ["HELLO"], photo=False, matte=False)
@@ -834,11 +970,12 @@ def test_a_bad_project_file_is_refused_with_a_message_and_changes_nothing(page, 
     assert layer_labels(page, 1) == ["KEEP"]
     assert page.get_by_test_id("text-input").input_value() == "KEEP"
     page.get_by_test_id("undo").click()  # the refusal was no step: Undo undoes the last edit
-    page.wait_for_function("document.querySelector('[data-testid=font-size]').value !== '20'")
+    page.wait_for_function("() => document.querySelector('[data-testid=font-size]').value !== '20'")
     assert page.get_by_test_id("text-input").input_value() == "KEEP"
 
 
-# Puts layers that read well and a "photo" that is no image into the page's IndexedDB.
+# Replaces what the page kept in IndexedDB with layers that read well and a "photo" that is no
+# image (the records of the version before the undo history).
 DAMAGE = """async () => {
   const db = await new Promise((ok, ko) => {
     const r = indexedDB.open("text-behind-image", 1);
@@ -846,6 +983,7 @@ DAMAGE = """async () => {
     r.onerror = () => ko(r.error);
   });
   const tx = db.transaction("work", "readwrite");
+  tx.objectStore("work").delete("history");
   tx.objectStore("work").put({ format: "text-behind-image", version: 1, size: null, selected: 0,
                                layers: [{ text: "LOST" }] }, "layers");
   tx.objectStore("work").put({ version: 1, photo: new Blob(["garbage"], { type: "image/jpeg" }),
@@ -856,6 +994,8 @@ DAMAGE = """async () => {
 
 
 def test_damaged_stored_work_is_cleared_with_a_message_and_the_editor_works(page):
+    # Once the page has kept its start (else it could write it again as the page unloads):
+    wait_until_stored(page, ["HELLO"], photo=False, matte=False)
     page.evaluate(DAMAGE)
     page.reload()
     wait_for_status(page, "could not be restored, so it was cleared", "error")
@@ -874,7 +1014,8 @@ IDBObjectStore.prototype.put = function () {
 
 
 def test_a_failed_save_is_shown_and_the_editor_keeps_working(browser, server_url):
-    page = open_editor(browser, server_url, init_script=FULL_STORAGE)
+    # Not waiting for "Ready": the first failed write may say so before the client connects.
+    page = open_editor(browser, server_url, init_script=FULL_STORAGE, ready=False)
     try:
         style_text(page)
         wait_for_status(page, "could not keep your work (its storage is full)", "error")

@@ -6,7 +6,8 @@
 // edit the selected layer; PHOTO_SECTION and EXPORT_SECTION, of the same shape,
 // the photo's adjustments and the export's settings. The buttons are here too.
 
-import { DEFAULT_ADJUST, DEFAULT_STATE, FONTS } from "./editor-core.js";
+import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
+import { FONTS } from "./fonts.js";
 import { DEFAULT_EXPORT, EXPORT_FORMATS, exportFormat } from "./export.js";
 
 /** @import { State, Adjust } from "./editor-core.js" */

@@ -6,7 +6,10 @@
 // behind the person. Every function takes a `scale` (output pixels per image
 // pixel) and text settings are in image-relative units, so the same code draws
 // the on-screen preview and the full-resolution export alike. No DOM queries, no
-// gradio: every frontend shares it (the document is document.js, the rest editor.js).
+// gradio: every frontend shares it (the document is document.js, the fonts fonts.js,
+// the rest editor.js).
+
+import { fontById } from "./fonts.js";
 
 /**
  * A decoded picture the core can draw: the photo or the matte.
@@ -16,16 +19,13 @@
 /** @typedef {CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D} Ctx2D */
 /** @typedef {{width: number, height: number}} Size */
 /**
- * A font choice. `web` fonts are downloaded (from fontsource) only once chosen.
- * @typedef {{id: string, label: string, family: string, web?: string, weights?: number[]}} Font
- */
-/**
  * Everything that describes one text layer. Lengths are relative, so one State
  * draws the same picture at any resolution: fontSize in % of the image height;
  * letter spacing, stroke, shadow and depth in % of the font size; x, y in image
  * pixels. `front`: drawn in front of the subject instead of behind it.
- * `fill: "gradient"`: the letters go from `color` to `color2` along `gradientAngle`
- * (degrees; 0 = left to right, 90 = top to bottom, in the text's own frame).
+ * `fontFamily`: a font's id (fonts.js). `fill: "gradient"`: the letters go from
+ * `color` to `color2` along `gradientAngle` (degrees; 0 = left to right, 90 = top
+ * to bottom, in the text's own frame).
  * @typedef {{
  *   text: string, x: number, y: number, front: boolean,
  *   fontFamily: string, fontSize: number, fontWeight: number, letterSpacing: number,
@@ -39,54 +39,12 @@
  *}} State
  */
 
-// Fonts: offline-safe CSS stacks, plus a few web fonts fetched only when chosen.
-/** @type {readonly Font[]} */
-export const FONTS = [
-  { id: "impact", label: "Impact", family: 'Impact, Haettenschweiler, "Arial Narrow Bold", sans-serif' },
-  { id: "arial-black", label: "Arial Black", family: '"Arial Black", "Arial Bold", Gadget, sans-serif' },
-  { id: "helvetica", label: "Helvetica", family: '"Helvetica Neue", Helvetica, Arial, sans-serif' },
-  { id: "georgia", label: "Georgia", family: "Georgia, serif" },
-  { id: "times", label: "Times", family: '"Times New Roman", Times, serif' },
-  { id: "courier", label: "Courier", family: '"Courier New", Courier, monospace' },
-  { id: "system", label: "System UI", family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
-  { id: "anton", label: "Anton (web)", web: "Anton", weights: [400], family: '"Anton", Impact, sans-serif' },
-  { id: "bebas-neue", label: "Bebas Neue (web)", web: "Bebas Neue", weights: [400], family: '"Bebas Neue", Impact, sans-serif' },
-  { id: "oswald", label: "Oswald (web)", web: "Oswald", weights: [400, 700], family: '"Oswald", Impact, sans-serif' },
-  { id: "playfair-display", label: "Playfair Display (web)", web: "Playfair Display", weights: [400, 700, 900], family: '"Playfair Display", Georgia, serif' },
-  { id: "pacifico", label: "Pacifico (web)", web: "Pacifico", weights: [400], family: '"Pacifico", cursive' },
-];
-
-/** @param {string} id @returns {Font} the font, or the first one for an unknown id */
-export const fontById = (id) => FONTS.find((f) => f.id === id) || FONTS[0];
-
-// Loads (once) the web-font file for a font id and weight through the FontFace
-// API. Resolves immediately for local stacks; rejects if the download fails.
-/** @type {Map<string, Promise<void>>} */
-const loadedFaces = new Map();
-/** @param {string} id @param {number} weight @returns {Promise<void>} */
-export function loadFont(id, weight) {
-  const font = fontById(id);
-  if (!font.web || !font.weights) return Promise.resolve();
-  const w = font.weights.reduce((a, b) => (Math.abs(b - weight) < Math.abs(a - weight) ? b : a));
-  const key = `${font.id}-${w}`;
-  if (!loadedFaces.has(key)) {
-    const url = `https://cdn.jsdelivr.net/fontsource/fonts/${font.id}@latest/latin-${w}-normal.woff2`;
-    const face = new FontFace(font.web, `url(${url})`, { weight: String(w) });
-    // In a worker (the export's), the fonts are the worker's own: self.fonts.
-    const fonts = typeof document !== "undefined" ? document.fonts : /** @type {{ fonts: FontFaceSet }} */ (/** @type {unknown} */ (self)).fonts;
-    const p = face.load().then((f) => { fonts.add(f); });
-    p.catch(() => loadedFaces.delete(key)); // allow a retry later
-    loadedFaces.set(key, p);
-  }
-  return /** @type {Promise<void>} */ (loadedFaces.get(key));
-}
-
 // Lengths are relative: fontSize in % of image height, the other lengths in %
 // of the font size, so the text keeps its look whatever the photo resolution.
 /** @type {Readonly<State>} */
 export const DEFAULT_STATE = {
   text: "HELLO", x: 0, y: 0, front: false, // x, y: text centre in image pixels
-  fontFamily: "impact", fontSize: 18, fontWeight: 900, letterSpacing: 0,
+  fontFamily: "anton", fontSize: 18, fontWeight: 900, letterSpacing: 0,
   color: "#ffffff", opacity: 100,
   fill: "solid", color2: "#ff3d7f", gradientAngle: 0,
   bgEnabled: false, bgColor: "#000000",

@@ -2,18 +2,21 @@
 // Unit tests of the shared editor modules, run in Node by Vitest. They check
 // real pixels: @napi-rs/canvas (Skia, prebuilt binaries, no browser) stands in
 // for the browser's canvas, createImageBitmap and OffscreenCanvas.
-import { createCanvas, loadImage } from "@napi-rs/canvas";
+import { GlobalFonts, createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { CONTROLS, SECTIONS, TESTIDS, displayValue, inputValue, parseInput } from "./controls.js";
 import {
-  DEFAULT_STATE, FONTS, clientDeltaToImage, context2d, createState, drawText, exportPng,
+  DEFAULT_STATE, clientDeltaToImage, context2d, createState, drawText, exportPng,
   fitInto, fitWithin, layerAt, makeCanvas, renderComposite, renderExport,
 } from "./editor-core.js";
 import { createEditor, statusFromMessage } from "./editor.js";
+import { FONTS, FONT_ALIASES, fontById, fontFiles, fontPackage, fontSource, loadFace } from "./fonts.js";
+import { readProject } from "./persistence.js";
 
 /** @import { AnyCanvas, Ctx2D } from "./editor-core.js" */
 /** @import { GradioMessage, GradioModule } from "./editor.js" */
 /** @import { Control } from "./controls.js" */
+/** @import { FontUrl } from "./fonts.js" */
 
 // The browser APIs the modules use, backed by @napi-rs/canvas. Its canvases are
 // not DOM types, hence the casts.
@@ -23,8 +26,28 @@ g.OffscreenCanvas ??= class {
   constructor(w, h) { return createCanvas(w, h); }
 };
 g.createImageBitmap ??= async (/** @type {Blob} */ blob) => loadImage(new Uint8Array(await blob.arrayBuffer()));
+// FontFace: a face loads its file (a file: URL here, or bytes) into @napi-rs/canvas, which then
+// draws with it, as a browser draws with the faces in document.fonts.
+g.FontFace ??= class {
+  /** @param {string} family @param {string | ArrayBuffer} source */
+  constructor(family, source) { Object.assign(this, { family, source }); }
+  async load() {
+    const { family, source } = /** @type {{ family: string, source: string | ArrayBuffer }} */ (/** @type {unknown} */ (this));
+    const url = typeof source === "string" ? /^url\("file:\/\/(.*)"\)$/.exec(source)?.[1] : null;
+    const loaded = url ? GlobalFonts.registerFromPath(decodeURIComponent(url), family) : GlobalFonts.register(g.Buffer.from(source), family);
+    if (!loaded) throw new Error(`${url ?? "these bytes"}: no such font file`);
+    return this;
+  }
+};
+g.fonts ??= { add() {} };
+// The fonts' files, in the packages package.json pins (what the app serves): node_modules is
+// two folders up from this test (tests/js/ in the vanilla project, frontend/src/lib/ in Vite's).
+const NODE_MODULES = new URL("../../node_modules/", import.meta.url);
+/** @type {FontUrl} */
+const fontUrl = (pkg, file) => new URL(`${pkg}/files/${file}`, NODE_MODULES).href;
+const backend = { fontUrl, url: "http://backend/" };
 
-const FONT = "helvetica"; // its CSS stack ends in sans-serif: DejaVu or Liberation here
+const FONT = "arimo";
 const W = 400, H = 200;
 const SQUARE = { x: 160, y: 60, size: 80 }; // the bright subject, centred
 const DARK = [20, 30, 40];
@@ -69,7 +92,7 @@ function inkBox(c) {
 }
 
 describe("drawing", () => {
-  it("draws text with the system fonts here", () => {
+  it("draws text (in the fallback font, when its own is not loaded)", () => {
     const c = canvas(W, H, (ctx) => drawText(ctx, redText, { width: W, height: H }, 1));
     expect(inkBox(c).count).toBeGreaterThan(500);
   });
@@ -278,7 +301,7 @@ describe("createEditor", () => {
 
   it("loads a photo, reports the queue and shows the matte", async () => {
     const gradio = fakeGradio(() => answers(matteUrl));
-    const editor = createEditor({ ...gradio, url: "http://backend/" });
+    const editor = createEditor({ ...gradio, ...backend });
     /** @type {string[]} */
     const seen = [];
     editor.subscribe(() => seen.push(editor.getSnapshot().status.text));
@@ -323,7 +346,7 @@ describe("createEditor", () => {
     let releaseFirst = () => {};
     const first = new Promise((r) => { releaseFirst = () => r(undefined); });
     const gradio = fakeGradio((n) => (n === 1 ? answers("data:,not-a-png", /** @type {Promise<void>} */ (first)) : answers(matteUrl)));
-    const editor = createEditor({ ...gradio, url: "http://backend/" });
+    const editor = createEditor({ ...gradio, ...backend });
     const big = canvas(2000, 1000, (ctx) => { ctx.fillStyle = "#888"; ctx.fillRect(0, 0, 2000, 1000); });
     const one = editor.loadFile(await pngFile(big));
     while (gradio.uploads.length < 1) await settle();
@@ -340,7 +363,7 @@ describe("createEditor", () => {
   });
 
   it("redraws the text layer when the text changes, not for a status message", async () => {
-    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), ...backend });
     await editor.loadFile(await pngFile(photo));
     const layers = { photo: makeCanvas(1, 1), text: makeCanvas(1, 1), subject: makeCanvas(1, 1) };
     editor.renderLayers(layers, { width: W, height: H });
@@ -355,21 +378,21 @@ describe("createEditor", () => {
   });
 
   it("reports bad files and failed fonts, and keeps working", async () => {
-    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), ...backend });
     await editor.loadFile(await pngFile(photo));
     await editor.loadFile(new Blob(["not an image"], { type: "text/plain" }));
     expect(editor.getSnapshot().status).toEqual({ kind: "error", text: "Could not read this file as an image. Try a JPEG, PNG or WebP photo." });
     expect(editor.getSnapshot().photoSize).toEqual({ width: W, height: H }); // the previous photo stays
 
-    // No FontFace in Node, so the web font cannot load: reverted, and said so.
-    await editor.set("fontFamily", "anton");
-    expect(editor.getSnapshot().state.fontFamily).toBe(DEFAULT_STATE.fontFamily);
-    expect(editor.getSnapshot().status.kind).toBe("error");
-    expect(editor.getSnapshot().status.text).toContain("Anton");
+    // A font whose file cannot be loaded: reverted, and said so.
+    const missing = createEditor({ ...fakeGradio(() => answers(matteUrl)), ...backend, fontUrl: (_, file) => `file:///missing/${file}` });
+    await missing.set("fontFamily", "pacifico");
+    expect(missing.getSnapshot().state.fontFamily).toBe(DEFAULT_STATE.fontFamily);
+    expect(missing.getSnapshot().status).toEqual({ kind: "error", text: 'Could not load the font "Pacifico"; keeping the previous font.' });
   });
 
   it("undoes and redoes every kind of change, a drag or a typed word as one step", async () => {
-    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), ...backend });
     const snap = () => editor.getSnapshot();
     const look = () => JSON.stringify([snap().photoSize, snap().layers.map(({ id: _, ...l }) => l)]);
     expect(snap().can.undo).toBe(false);
@@ -415,7 +438,7 @@ describe("createEditor", () => {
   });
 
   it("draws every layer in the preview and the export, front ones over the subject", async () => {
-    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), ...backend });
     await editor.loadFile(await pngFile(photo));
     await editor.set("text", "HELLO HELLO");
     await editor.set("fontFamily", FONT);
@@ -434,7 +457,7 @@ describe("createEditor", () => {
   });
 
   it("outlines the selected text in the preview, never in the export", async () => {
-    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), url: "http://backend/" });
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), ...backend });
     await editor.loadFile(await pngFile(photo));
     await editor.set("text", "HELLO");
     await editor.set("fontFamily", FONT);
@@ -463,7 +486,7 @@ describe("createEditor", () => {
     const noServer = { message: "Connection errored out. Failed to fetch." }; // an upload that found no server
     const script = [busy, null, lost, null, lost, noServer, null, { message: "This image is damaged or incomplete. Try saving it again." }];
     const gradio = fakeGradio((n) => (script[n - 1] ? failing(/** @type {object} */ (script[n - 1])) : answers(matteUrl)));
-    const editor = createEditor({ ...gradio, url: "http://backend/" });
+    const editor = createEditor({ ...gradio, ...backend });
     const file = await pngFile(photo);
 
     await editor.loadFile(file); // the queue is full
@@ -490,10 +513,93 @@ describe("createEditor", () => {
     expect(gradio.uploads).toHaveLength(8);
   });
 
-  it("says when the backend is unreachable", async () => {
-    const editor = createEditor({ loadGradio: () => Promise.reject(new Error("offline")), url: "http://backend/" });
+  it("says when the Gradio client cannot be loaded, and never that a connection was lost", async () => {
+    const editor = createEditor({ loadGradio: () => Promise.reject(new Error("Failed to fetch dynamically imported module")), ...backend });
+    /** @type {string[]} */
+    const seen = [];
+    editor.subscribe(() => seen.push(editor.getSnapshot().status.text));
     await settle();
-    expect(editor.getSnapshot().status.kind).toBe("error");
-    expect(editor.getSnapshot().status.text).toContain("offline");
+    expect(editor.getSnapshot().status).toEqual({
+      kind: "error", text: "Could not load the Gradio client (Failed to fetch dynamically imported module). You can still add text and download.",
+    });
+    await editor.loadFile(await pngFile(photo)); // it tries once more, then says why again
+    expect(editor.getSnapshot().status).toEqual({
+      kind: "error", text: "Could not load the Gradio client (Failed to fetch dynamically imported module). Try again sends the photo.",
+    });
+    expect(editor.getSnapshot().canRetry).toBe(true);
+    expect(seen.filter((t) => /lost the connection/i.test(t))).toEqual([]);
+  });
+
+  it("says when the backend cannot be reached, and sends the photo once it can", async () => {
+    let up = false;
+    const gradio = fakeGradio(() => answers(matteUrl));
+    const connect = gradio.loadGradio;
+    const loadGradio = async () => {
+      const mod = await connect();
+      return { ...mod, Client: { connect: async (/** @type {string} */ url) => { if (!up) throw new TypeError("Failed to fetch"); return mod.Client.connect(url); } } };
+    };
+    const editor = createEditor({ ...backend, loadGradio });
+    /** @type {string[]} */
+    const seen = [];
+    editor.subscribe(() => seen.push(editor.getSnapshot().status.text));
+    await settle();
+    expect(editor.getSnapshot().status.text).toBe("Could not reach the backend at http://backend/ (Failed to fetch). You can still add text and download.");
+    await editor.loadFile(await pngFile(photo));
+    expect(editor.getSnapshot().status).toEqual({ kind: "error", text: "Could not reach the backend at http://backend/ (Failed to fetch). Try again sends the photo." });
+    expect(gradio.uploads).toHaveLength(0);
+    up = true; // the backend is back: Try again connects and sends the photo
+    await editor.retry();
+    expect(editor.getSnapshot().status.kind).toBe("done");
+    expect(editor.getSnapshot().matte).not.toBeNull();
+    expect(seen.filter((t) => /lost the connection/i.test(t))).toEqual([]); // there was none to lose
+  });
+});
+
+describe("fonts", () => {
+  it("offer at least 24 served fonts, of every kind, each file in its pinned package", async () => {
+    expect(FONTS.length).toBeGreaterThanOrEqual(24);
+    expect(new Set(FONTS.map((f) => f.category))).toEqual(new Set(["display", "sans", "serif", "script", "mono"]));
+    expect(new Set(FONTS.map((f) => f.id)).size).toBe(FONTS.length);
+    for (const font of FONTS) {
+      // The weights are the package's own: each static weight has its file, a variable font its range.
+      const { default: meta } = await import(new URL(`${fontPackage(font)}/metadata.json`, NODE_MODULES).href);
+      expect(font.weights).toEqual(font.variable ? [Number(meta.variable.wght.min), Number(meta.variable.wght.max)] : meta.weights);
+      expect(fontFiles(font)).toHaveLength(font.variable ? 1 : font.weights.length);
+      for (const weight of font.weights) await loadFace(fontSource(font.id, weight, fontUrl)); // each file is there, and a font
+    }
+  });
+
+  it("pick the file for a weight: the variable one, or the nearest static weight", () => {
+    const url = (/** @type {string} */ pkg, /** @type {string} */ file) => `${pkg}/${file}`;
+    expect(fontSource("inter", 900, url)).toEqual({ family: "Inter", weight: "100 900", source: "@fontsource-variable/inter/inter-latin-wght-normal.woff2" });
+    expect(fontSource("tinos", 900, url)).toEqual({ family: "Tinos", weight: "700", source: "@fontsource/tinos/tinos-latin-700-normal.woff2" });
+    expect(fontSource("arimo", 400, url).weight).toBe("400");
+  });
+
+  it("draw old documents' system fonts with a served look-alike", () => {
+    for (const [old, served] of Object.entries(FONT_ALIASES)) expect(fontById(old).id).toBe(served);
+    expect(Object.keys(FONT_ALIASES).sort()).toEqual(["arial-black", "courier", "georgia", "helvetica", "impact", "system", "times"]);
+    const project = readProject({ format: "text-behind-image", version: 1, size: null, selected: 0, layers: [{ text: "OLD", fontFamily: "impact" }, { fontFamily: "georgia" }] });
+    expect(project.layers.map((l) => l.fontFamily)).toEqual(["anton", "gelasio"]); // the menu shows them
+  });
+
+  it("load a file once and draw with it, from a URL or from the file's bytes", async () => {
+    const width = (/** @type {string} */ family) => {
+      const ctx = context2d(makeCanvas(1, 1));
+      ctx.font = `100px ${family}`;
+      return ctx.measureText("Hello").width;
+    };
+    const fallback = width("cursive");
+    const face = fontSource("pacifico", 400, fontUrl);
+    await loadFace(face);
+    expect(loadFace(face)).toBe(loadFace(face)); // once
+    expect(Math.abs(width(fontById("pacifico").family) - fallback)).toBeGreaterThan(5);
+    // A file's bytes, as a user's own font would come (Node's fs, reached through globalThis:
+    // this file type-checks without Node's types).
+    const file = new URL("@fontsource/lobster/files/lobster-latin-400-normal.woff2", NODE_MODULES);
+    const bytes = g.process.getBuiltinModule("fs").readFileSync(file);
+    await loadFace({ family: "My Lobster", weight: "400", source: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) });
+    expect(Math.abs(width('"My Lobster"') - fallback)).toBeGreaterThan(5);
+    await expect(loadFace({ family: "Nowhere", weight: "400", source: "file:///missing.woff2" })).rejects.toThrow('could not load the font "Nowhere"');
   });
 });

@@ -4,7 +4,7 @@
 // document with its undo history (document.js). A frontend renders the controls
 // (controls.js), forwards events and redraws on change:
 //
-//   const editor = createEditor({ loadGradio: () => import("@gradio/client") });
+//   const editor = createEditor({ loadGradio: () => import("@gradio/client"), fontUrl });
 //   editor.subscribe(() => redraw(editor.getSnapshot()));
 //
 // The pattern is a small external store: every change replaces the snapshot
@@ -13,8 +13,9 @@
 
 import {
   DEFAULT_STATE, canvasToBlob, clientDeltaToImage, context2d, drawPhoto, drawSelection, drawSubject, drawTexts,
-  fitWithin, fontById, imageSize, layersOn, loadFont, makeCanvas,
+  fitWithin, imageSize, layersOn, makeCanvas,
 } from "./editor-core.js";
+import { fontById, fontSource, loadFace } from "./fonts.js";
 import { DEFAULT_EXPORT, encodeJob, exportFileName, exportFormat } from "./export.js";
 import {
   LAYER_CHANGES, createDoc, createHistory, historyShortcut, layerActions, layerAtClient, listKeyTarget,
@@ -29,6 +30,7 @@ import {
 /** @import { ExportOptions, ExportJob } from "./export.js" */
 /** @import { Images, Storage, Work } from "./persistence.js" */
 /** @import { Ctx2D } from "./editor-core.js" */
+/** @import { FontUrl } from "./fonts.js" */
 /**
  * The status line. `busy` while waiting for the backend, `done` once the matte
  * is in, `error` for anything the user should read (style.css colours them).
@@ -65,6 +67,7 @@ import {
 /**
  * @typedef {object} EditorOptions
  * @property {() => Promise<GradioModule>} loadGradio  imports the Gradio JS client, lazily (see createEditor)
+ * @property {FontUrl} fontUrl  where the app serves a font's file (see fonts.js)
  * @property {string} [url]       the Gradio server; default: the page's own directory
  * @property {string} [endpoint]  default "/matte"
  * @property {Storage | null} [storage]  where the work is kept across
@@ -81,7 +84,7 @@ import {
  * @typedef {object} Editor
  * @property {(listener: () => void) => () => void} subscribe  returns the unsubscribe
  * @property {() => Snapshot} getSnapshot
- * @property {<K extends keyof State>(key: K, value: State[K]) => Promise<void>} set  one setting of the selected layer; resolves once applied (a web font: loaded, or reverted)
+ * @property {<K extends keyof State>(key: K, value: State[K]) => Promise<void>} set  one setting of the selected layer; resolves once applied (a font: its file loaded, or reverted)
  * @property {(file: Blob) => Promise<void>} loadFile  show a photo and fetch its matte
  * @property {(xCss: number, yCss: number, displayedWidth: number) => boolean} pickAt  a press on the stage (CSS pixels from its top left): selects the text there (true), starts a drag
  * @property {(dxCss: number, dyCss: number, displayedWidth: number) => void} moveBy  move the selected text by a pointer delta
@@ -161,20 +164,33 @@ function errorText(message) {
   return message ? String(message) : "Unknown error";
 }
 
+/** No connection was made: the client could not be loaded, or the backend not reached (the message says which). */
+class ConnectError extends Error {}
+
 /**
- * Connects to the backend. The client is imported lazily (a CDN for vanilla, a
- * chunk of its own when bundled): the editor works at once, and without cut-outs
- * if the import or the backend fails. @gradio/client, not fetch, is what makes
- * ZeroGPU work: it joins Gradio's queue and forwards the Hugging Face headers
- * that bill GPU time to the visitor, not to the Space.
+ * Connects to the backend. The client is imported lazily (a file the app serves
+ * for vanilla, a chunk of its own when bundled): the editor works at once, and
+ * without cut-outs if the import or the backend fails. @gradio/client, not fetch,
+ * is what makes ZeroGPU work: it joins Gradio's queue and forwards the Hugging
+ * Face headers that bill GPU time to the visitor, not to the Space.
  * @param {EditorOptions["loadGradio"]} loadGradio @param {string} [url]
  */
 async function connect(loadGradio, url) {
-  const gradio = await loadGradio();
   const base = url ?? (typeof location !== "undefined" ? new URL("./", location.href).href : "");
-  // record_history: false, as the client would otherwise keep every call in localStorage.
-  const client = await gradio.Client.connect(base, { events: ["data", "status"], record_history: false });
-  return { client, handle_file: gradio.handle_file };
+  /** @type {GradioModule} */
+  let gradio;
+  try {
+    gradio = await loadGradio();
+  } catch (err) {
+    throw new ConnectError(`Could not load the Gradio client (${reason(err)})`);
+  }
+  try {
+    // record_history: false, as the client would otherwise keep every call in localStorage.
+    const client = await gradio.Client.connect(base, { events: ["data", "status"], record_history: false });
+    return { client, handle_file: gradio.handle_file };
+  } catch (err) {
+    throw new ConnectError(`Could not reach the backend at ${base} (${reason(err)})`);
+  }
 }
 
 const HISTORY_LIMIT = 100; // undo steps kept; the oldest are forgotten
@@ -182,7 +198,7 @@ const RECONNECT_FOR = 20_000; // ms: how long a lost backend is waited for (a re
 const MERGE_MS = 1000; // edits of one control this close together are one undo step (typing, a slider)
 
 /** @param {EditorOptions} options @returns {Editor} */
-export function createEditor({ loadGradio, url, endpoint = "/matte", storage = null }) {
+export function createEditor({ loadGradio, fontUrl, url, endpoint = "/matte", storage = null }) {
   const history = createHistory(createDoc(), { limit: HISTORY_LIMIT });
   // The pictures of every photo a Doc in the history names (a Doc holds only the id),
   // with the files they came from (the photo as given, the matte PNG): what the browser keeps.
@@ -197,7 +213,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   /** @type {Status} */
   const connecting = { kind: "info", text: "Connecting…" };
   let status = connecting;
-  let fonts = 0; // bumps when a web font has loaded: the text layers are redrawn
+  let fonts = 0; // bumps when a font file has loaded: the text layers are redrawn
   /** @type {Set<() => void>} */
   const listeners = new Set();
   let latestUpload = 0; // bumps on each file: a slower, older decode is dropped
@@ -250,8 +266,13 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   let connection = connect(loadGradio, url); // at creation, and again after a lost connection
   connection.then(
     () => { if (status === connecting) setStatus("info", READY); }, // not over an upload's or a restore's message
-    (err) => setStatus("error", `Could not connect to the backend: ${reason(err)}. You can still add text and download.`),
+    (err) => setStatus("error", `${reason(err)}. You can still add text and download.`),
   );
+  /** The connection; if the last try failed, a new one (the backend may be up by now). */
+  const connected = () => (connection = connection.catch(() => connect(loadGradio, url)));
+
+  /** Loads (once) the file that draws a font id at a weight. @param {string} id @param {number} weight */
+  const loadFont = async (id, weight) => loadFace(fontSource(id, weight, fontUrl));
 
   /** @type {Editor["set"]} */
   async function set(key, value) {
@@ -260,7 +281,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     const id = before.id;
     edit((doc) => updateLayer(doc, id, { [key]: value }), `set:${key}:${id}`, MERGE_MS);
     if (key !== "fontFamily" && key !== "fontWeight") return;
-    // Web fonts download on first use. Until then the canvas draws the
+    // A font file downloads on first use (from the app). Until then the canvas draws the
     // fallback; once loaded, the text layers are redrawn.
     const { fontFamily, fontWeight } = /** @type {Layer} */ (selectedLayer(history.present));
     try {
@@ -303,7 +324,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   /** Sends a photo's model input to the backend: the job's messages, or null when another photo came first. @param {number} id @param {Promise<Blob>} input */
   function submit(id, input) {
     const job = input.then(async (blob) => {
-      const { client, handle_file } = await connection;
+      const { client, handle_file } = await connected();
       if (id !== sending) return null; // another photo came while connecting: send nothing
       return client.submit(endpoint, { image_path: handle_file(blob) });
     });
@@ -332,15 +353,19 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
       publish(shown() ? { kind: "done", text: "Done. Drag the text to place it, then download." } : status);
     } catch (err) {
       if (stale()) return;
-      // No answer at all (the connection, the upload or the stream failed): lost.
-      const lost = err instanceof JobError ? err.broken : !(err instanceof WrongAnswer);
+      // No answer at all on a connection that was made (the upload or the stream failed): lost.
+      // No connection made (ConnectError): the status says why, with Try again, and nothing was lost.
+      const unreachable = err instanceof ConnectError;
+      const lost = err instanceof JobError ? err.broken : !(err instanceof WrongAnswer) && !unreachable;
       if (lost && !again) {
         if (shown()) publish({ kind: "busy", text: "Lost the connection to the backend: reconnecting…" });
         if (await reconnect(stale)) return cutOut(id, input, submit(id, input), true);
       }
       if (stale()) return;
-      if (lost || (err instanceof JobError && err.busy)) retryable = { id, input };
+      if (lost || unreachable || (err instanceof JobError && err.busy)) retryable = { id, input };
+      /** @type {Status} */
       const why = err instanceof JobError && !lost ? err.status
+        : unreachable ? { kind: "error", text: `${reason(err)}. Try again sends the photo.` }
         : matteError(lost ? `lost the connection to the backend${again ? " (tried again once)" : ""}` : err);
       publish(shown() ? why : status);
     }
@@ -421,7 +446,11 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     if (!shot || !size) throw new Error("No photo yet");
     // The text was placed on the screen's photo, which may be a reduced decode: the export
     // decodes the file in full.
-    return encodeExport({ photo: shot.file, matte: shot.matte, layers, placedOn: size, adjust, options });
+    const fonts = [...new Map(layers.map((l) => {
+      const face = fontSource(l.fontFamily, l.fontWeight, fontUrl);
+      return [`${face.family}|${face.weight}`, face];
+    })).values()];
+    return encodeExport({ photo: shot.file, matte: shot.matte, layers, placedOn: size, adjust, options, fonts });
   }
 
   /** @type {Editor["download"]} */
@@ -452,7 +481,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
   // ---- Keeping the work (the formats and IndexedDB are persistence.js's): restored once,
   // at creation, then saved a moment after each change (publish calls autosave.update).
 
-  /** Web fonts of layers that arrived at once (a restore, a project file): drawn once loaded. @param {readonly Layer[]} layers */
+  /** The fonts of layers that arrived at once (the default text, a restore, a project file): drawn once loaded. @param {readonly Layer[]} layers */
   function loadFonts(layers) {
     const loads = layers.map((l) => loadFont(l.fontFamily, l.fontWeight).catch(() => {})); // else the fallback font
     Promise.all(loads).then(() => { fonts++; publish(); });
@@ -519,6 +548,7 @@ export function createEditor({ loadGradio, url, endpoint = "/matte", storage = n
     }
     return true;
   }
+  loadFonts(history.present.layers); // the default text's font
   restore();
 
   /**

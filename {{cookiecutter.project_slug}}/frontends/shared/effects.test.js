@@ -90,7 +90,7 @@ describe("photo adjustments", () => {
   });
 
   it("are one undo step per slider movement", async () => {
-    const editor = createEditor({ loadGradio: () => Promise.reject(new Error("offline")), url: "http://backend/" });
+    const editor = createEditor({ loadGradio: () => Promise.reject(new Error("offline")), fontUrl: () => "", url: "http://backend/" });
     for (const v of [110, 120, 130]) editor.adjustPhoto("brightness", v);
     editor.adjustPhoto("greyscale", 100);
     expect(editor.getSnapshot().adjust).toMatchObject({ brightness: 130, greyscale: 100 });
@@ -109,7 +109,7 @@ describe("gradient text", () => {
   /** @param {number} angle */
   function ends(angle) {
     const state = createState(size, {
-      text: "HHHH\nHHHH", fontFamily: "helvetica", fontSize: 40, fill: "gradient", color: "#ff0000", color2: "#0000ff", gradientAngle: angle,
+      text: "HHHH\nHHHH", fontFamily: "arimo", fontSize: 40, fill: "gradient", color: "#ff0000", color2: "#0000ff", gradientAngle: angle,
     });
     const c = canvas(W, H, (ctx) => drawText(ctx, state, size, 1));
     const { data } = context2d(c).getImageData(0, 0, W, H);
@@ -137,14 +137,14 @@ describe("gradient text", () => {
   });
 
   it("is flat colour with fill solid", () => {
-    const state = createState(size, { text: "HH", fontFamily: "helvetica", fontSize: 40, color: "#ff0000", color2: "#0000ff" });
+    const state = createState(size, { text: "HH", fontFamily: "arimo", fontSize: 40, color: "#ff0000", color2: "#0000ff" });
     const { data } = context2d(canvas(W, H, (ctx) => drawText(ctx, state, size, 1))).getImageData(0, 0, W, H);
     for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255) expect(data[i + 2]).toBe(0);
   });
 });
 
 describe("export formats", () => {
-  const job = { photo, matte, layers: [noText], placedOn: { width: W, height: H }, adjust: DEFAULT_ADJUST };
+  const job = { photo, matte, layers: [noText], placedOn: { width: W, height: H }, adjust: DEFAULT_ADJUST, fonts: [] };
 
   it.each(/** @type {ExportFormat[]} */ (["png", "jpeg", "webp"]))("encodes %s at full size, or a chosen long side", async (format) => {
     const blob = await encodeJob({ ...job, options: { ...DEFAULT_EXPORT, format } });

@@ -3,15 +3,12 @@
 // encodes it (export.js sends the job, this answers with the file). Plain ES
 // module: the vanilla page loads it as is, Vite bundles it for React/Svelte.
 
-import { loadFont } from "./editor-core.js";
 import { encodeJob } from "./export.js";
 
 /** @import { ExportJob } from "./export.js" */
 
 self.addEventListener("message", async (/** @type {MessageEvent<{ id: number, job: ExportJob }>} */ { data: { id, job } }) => {
   try {
-    // A web font the page loaded is the page's: load it here too (cached by now).
-    await Promise.all(job.layers.map((l) => loadFont(l.fontFamily, l.fontWeight).catch(() => {})));
     self.postMessage({ id, blob: await encodeJob(job) });
   } catch (err) {
     self.postMessage({ id, error: String((err instanceof Error && err.message) || err) });

@@ -6,8 +6,10 @@
 // sends it the job), so the page stays responsive.
 
 import { canvasToBlob, renderExport } from "./editor-core.js";
+import { loadFace } from "./fonts.js";
 
 /** @import { Picture, State, Size, Adjust } from "./editor-core.js" */
+/** @import { FontSource } from "./fonts.js" */
 /** @typedef {"png" | "jpeg" | "webp"} ExportFormat */
 /**
  * The export's settings (not part of the document: not undone).
@@ -23,6 +25,8 @@ import { canvasToBlob, renderExport } from "./editor-core.js";
  * @property {Size} placedOn           the size the layers were placed on (the screen's photo)
  * @property {Adjust} adjust
  * @property {ExportOptions} options
+ * @property {readonly FontSource[]} fonts  the layers' font files, as URLs: a worker has no page to
+ *   find them from, nor the page's fonts (the page has loaded them: they come from its cache)
  */
 
 /** @type {Readonly<ExportOptions>} */
@@ -46,8 +50,9 @@ export const exportFileName = (options, base = "text-behind-image") => `${base}.
  * cannot encode the format (toBlob then silently gives a PNG) is an error.
  * @param {ExportJob} job @returns {Promise<Blob>}
  */
-export async function encodeJob({ photo, matte, layers, placedOn, adjust, options }) {
+export async function encodeJob({ photo, matte, layers, placedOn, adjust, options, fonts }) {
   const format = exportFormat(options.format);
+  await Promise.all(fonts.map(loadFace)); // a font that cannot load fails the export: no stand-in font
   // The file, decoded where the job runs: in the worker, the decode of a 12 MP photo, and
   // the 48 MB of its pixels, never touch the main thread (sending decoded pixels stalls it).
   const full = photo instanceof Blob ? await createImageBitmap(photo, { imageOrientation: "from-image" }) : photo;

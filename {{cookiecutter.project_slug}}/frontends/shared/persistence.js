@@ -10,6 +10,7 @@
 
 import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
 import { newLayer, withPhoto } from "./document.js";
+import { fontId } from "./fonts.js";
 
 /** @import { State, Size, Adjust } from "./editor-core.js" */
 /** @import { Doc, Layer } from "./document.js" */
@@ -97,7 +98,8 @@ export function readProject(data) {
   };
   const read = layers.map((layer, i) => {
     if (!isObject(layer)) throw damaged(`layer ${i + 1} is not a set of settings`);
-    return newLayer(null, /** @type {Partial<State>} */ (settings(layer, DEFAULT_STATE, `layer ${i + 1}'s`)));
+    const read = /** @type {State} */ (settings(layer, DEFAULT_STATE, `layer ${i + 1}'s`));
+    return newLayer(null, { ...read, fontFamily: fontId(read.fontFamily) }); // an old font: its served look-alike
   });
   if (!isObject(adjust)) throw damaged('"adjust" is not a set of photo adjustments');
   const adjusted = /** @type {Adjust} */ (settings(adjust, DEFAULT_ADJUST, "the photo adjustment"));

@@ -13,15 +13,21 @@ import { openBrowserStorage } from "./persistence.js";
 
 /** @import { Control } from "./controls.js" */
 /** @import { Snapshot } from "./editor.js" */
+/** @import { FontUrl } from "./fonts.js" */
 /**
  * Where a field's value comes from and goes to: the selected layer (the
  * default), the photo's adjustments or the export's settings.
  * @typedef {{ read: (s: Snapshot) => object, write: (key: string, value: unknown) => unknown }} Binding
  */
 
-const GRADIO_CLIENT = "https://cdn.jsdelivr.net/npm/@gradio/client@2.7.0/dist/index.min.js";
+// The app serves everything the page loads. static/vendor/ holds the pinned npm packages'
+// files that the page needs (put there by vendor.py, from package-lock.json): the Gradio
+// client and the fonts. Relative URLs (from this module): they work under a proxy's prefix.
+const GRADIO_CLIENT = "./vendor/@gradio/client/dist/index.min.js";
+/** @type {FontUrl} */
+const fontUrl = (pkg, file) => new URL(`./vendor/${pkg}/files/${file}`, import.meta.url).href;
 // The work is kept in this browser (IndexedDB) across reloads.
-const editor = createEditor({ loadGradio: () => import(GRADIO_CLIENT), storage: openBrowserStorage() });
+const editor = createEditor({ loadGradio: () => import(GRADIO_CLIENT), fontUrl, storage: openBrowserStorage() });
 
 /** @template {HTMLElement} T @param {string} id @returns {T} */
 const $ = (id) => /** @type {T} */ (document.getElementById(id));

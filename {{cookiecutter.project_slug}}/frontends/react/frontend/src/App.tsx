@@ -3,6 +3,7 @@
 // and Svelte frontends use too.
 import { useEffect, useSyncExternalStore } from "react";
 import { createEditor } from "./lib/editor.js";
+import { fontUrl } from "./lib/fonts.vite.js";
 import { Controls, SettingsSection } from "./Controls.tsx";
 import { EXPORT_SECTION, PHOTO_SECTION, RETRY, downloadLabel } from "./lib/controls.js";
 import { Layers } from "./Layers.tsx";
@@ -13,9 +14,10 @@ import { Stage } from "./Stage.tsx";
 // One editor for the page, created at module scope rather than in a component:
 // it connects to the backend at once, and survives re-renders (and StrictMode's
 // double mounting). The dynamic import gives @gradio/client its own chunk,
-// loaded in parallel with the first render. The work is kept in this browser
-// (IndexedDB) across reloads.
-const editor = createEditor({ loadGradio: () => import("@gradio/client"), storage: openBrowserStorage() });
+// loaded in parallel with the first render. The fonts' files are in the build
+// too (fonts.vite.js): the app serves everything the page loads. The work is
+// kept in this browser (IndexedDB) across reloads.
+const editor = createEditor({ loadGradio: () => import("@gradio/client"), fontUrl, storage: openBrowserStorage() });
 
 // index.html is the only file the template renders, so the project name is
 // read back from its <title>.
