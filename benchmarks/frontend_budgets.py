@@ -31,7 +31,8 @@ from cookiecutter.main import cookiecutter
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-BUDGET_KB = {"vanilla": 40, "svelte": 60, "react": 110}  # issue 15 (layers, effects, export)
+# Issue 15 (layers, effects, export); vanilla's 40 -> 50 for the fonts, unminified (frontends.md).
+BUDGET_KB = {"vanilla": 50, "svelte": 60, "react": 110}
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
