@@ -7,8 +7,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from importlib.metadata import metadata
+from pathlib import Path
 
 import gradio
 import httpx
@@ -273,6 +275,19 @@ def test_frontend_type_checks_and_unit_tests_pass(built, variant):
 BROWSER_BAKES = [next(v for v in FULL_VARIANTS if v["frontend"] == f) for f in OPTIONS["frontend"]]
 
 
+def plant_foreign_files(folder: Path) -> dict[Path, tuple[bytes, float]]:
+    """Another program's files in Gradio's folder, laid out as Gradio lays out its own: one
+    dated three days back, one fresh. Returns {path: (content, mtime)}."""
+    planted = {}
+    for name, age in (("old.jpg", 3 * 24 * 3600), ("fresh.jpg", 0)):
+        path = folder / f"another-program-{age}" / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"\xff\xd8 not ours " + name.encode())
+        os.utime(path, (time.time() - age, time.time() - age))
+        planted[path] = (path.read_bytes(), path.stat().st_mtime)
+    return planted
+
+
 @full_variants
 def test_generated_tests_pass(built, variant):
     project = built(variant)
@@ -284,11 +299,29 @@ def test_generated_tests_pass(built, variant):
     # The fuzz runs its 20 s in that bake too (open_image is the same in every bake); the
     # others fuzz for 2 s, so a bake whose decoding broke still fails.
     env = {**os.environ, "FUZZ_SECONDS": "20" if variant == BROWSER_BAKES[0] else "2"}
-    result = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *only], project, env=env
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-500:]
+    # Gradio's upload folder is shared by every Gradio process on the machine: the suite runs
+    # beside another program's files there and must leave them as they were. Every other bake
+    # names the folder with GRADIO_TEMP_DIR; the rest use Gradio's default, `gradio` in the
+    # system temp folder (TMPDIR makes that one private too; short: Chromium's sockets go in it).
+    machine_tmp = Path(tempfile.mkdtemp(prefix="tbi-"))
+    if FULL_VARIANTS.index(variant) % 2:
+        env["GRADIO_TEMP_DIR"] = str(gradio_folder := machine_tmp / "gradio-of-the-machine")
+    else:
+        env.pop("GRADIO_TEMP_DIR", None)
+        env["TMPDIR"], gradio_folder = str(machine_tmp), machine_tmp / "gradio"
+    planted = plant_foreign_files(gradio_folder)
+    try:
+        result = run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *only], project,
+            env=env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-500:]
+        for path, (content, mtime) in planted.items():
+            assert path.is_file(), f"the app or its tests deleted another program's {path}"
+            assert (path.read_bytes(), path.stat().st_mtime) == (content, mtime), path
+    finally:
+        shutil.rmtree(machine_tmp, ignore_errors=True)
 
 
 def free_port():
@@ -326,9 +359,8 @@ def test_standin_command_serves_the_editor_offline(built, variant, tmp_path):
         image = Image.new("RGB", (300, 200), (10, 10, 10))
         image.paste((250, 250, 250), (100, 50, 200, 150))
         image.save(photo)
-        matte = Client(url, verbose=False).predict(
-            image_path=handle_file(str(photo)), api_name="/matte"
-        )
+        client = Client(url, verbose=False, download_files=tmp_path / "downloads")
+        matte = client.predict(image_path=handle_file(str(photo)), api_name="/matte")
         alpha = Image.open(matte).getchannel("A")
         assert alpha.getpixel((150, 100)) > 250 and alpha.getpixel((10, 10)) < 5
         # The health checks, as an orchestrator polls them (the warm-up ran at start-up).
