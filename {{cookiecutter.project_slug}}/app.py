@@ -14,9 +14,7 @@ import spaces  # noqa: F401
 {%- endif %}
 
 import asyncio
-{%- if cookiecutter.zerogpu == "yes" %}
 import os
-{%- endif %}
 import shutil
 import signal
 import struct
@@ -69,6 +67,10 @@ FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 # "not this format"). Its UnidentifiedImageError (not an image at all) is an OSError too.
 DAMAGED = (OSError, SyntaxError, ValueError, TypeError, IndexError, EOFError, struct.error)
 
+# Unless told otherwise, Gradio reports each launch to api.gradio.app and asks it for news. The
+# app calls out to no one (it may run where nothing outside is reachable, or allowed): set
+# GRADIO_ANALYTICS_ENABLED=True to let Gradio do so.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 app = gr.Server(title={{ cookiecutter.project_name | quoted }})
 
 
