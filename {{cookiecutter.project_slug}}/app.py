@@ -300,8 +300,11 @@ def launch(block: bool = True, **kwargs):
     app.get_blocks()._queue.max_size = MAX_QUEUE
     if block:
         # Orchestrators, Docker and systemd stop a process with SIGTERM, which would end it on
-        # the spot; as Ctrl-C it closes the server, and the lifespan deletes this app's files.
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        # the spot; Gradio's Ctrl-C stops the server but not the browsers' open event streams,
+        # and gives up after 5 s. Both close the app instead: the streams end, and the lifespan
+        # deletes this app's files.
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop, lambda *_: app.get_blocks().close())
         app.get_blocks().block_thread()
     return result
 
