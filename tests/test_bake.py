@@ -2,13 +2,17 @@
 
 import base64
 import importlib.util
+import itertools
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from importlib.metadata import metadata
+from pathlib import Path
 
 import gradio
 import pytest
@@ -325,21 +329,64 @@ def test_frontend_type_checks_and_unit_tests_pass(built, variant):
 # other bakes run every generated test but those and the slow load and soak tests (which exercise
 # app.py and Gradio's queue, the same in every bake; docs/testing.md says why).
 BROWSER_BAKES = [next(v for v in FULL_VARIANTS if v["frontend"] == f) for f in OPTIONS["frontend"]]
+# The offline start (app.py in a process of its own, from an HF_HOME laid by the README's
+# download command; marker offline_start) runs once per model family, with ZeroGPU on in one and
+# off in the other: the loading code is the family's. Every bake runs the download itself.
+FAMILY = {model: answers["family"] for model, answers in OPTIONS["_models"].items()}
+OFFLINE_START_BAKES = [
+    next(v for v in FULL_VARIANTS if FAMILY[v["model"]] == family and v["zerogpu"] == zerogpu)
+    for family, zerogpu in zip(dict.fromkeys(FAMILY.values()), itertools.cycle(OPTIONS["zerogpu"]))
+]
+
+
+def plant_foreign_files(folder: Path) -> dict[Path, tuple[bytes, float]]:
+    """Another program's files in Gradio's folder, laid out as Gradio lays out its own: one
+    dated three days back, one fresh. Returns {path: (content, mtime)}."""
+    planted = {}
+    for name, age in (("old.jpg", 3 * 24 * 3600), ("fresh.jpg", 0)):
+        path = folder / f"another-program-{age}" / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"\xff\xd8 not ours " + name.encode())
+        os.utime(path, (time.time() - age, time.time() - age))
+        planted[path] = (path.read_bytes(), path.stat().st_mtime)
+    return planted
 
 
 @full_variants
 def test_generated_tests_pass(built, variant):
     project = built(variant)
-    only = (
-        ["--full"] if variant == BROWSER_BAKES[0]  # load and soak: app.py and Gradio, alike
-        else ["--full", "-m", "not load and not soak"] if variant in BROWSER_BAKES
-        else ["--full", "-m", "not browser and not load and not soak"]
-    )  # fmt: skip
+    left_out = (
+        set() if variant == BROWSER_BAKES[0]  # load and soak: app.py and Gradio, alike everywhere
+        else {"load", "soak"} if variant in BROWSER_BAKES
+        else {"browser", "load", "soak"}
+    ) | ({"offline_start"} if variant not in OFFLINE_START_BAKES else set())  # fmt: skip
+    only = [
+        "--full",
+        *(["-m", " and ".join(f"not {m}" for m in sorted(left_out))] if left_out else []),
+    ]
     # The fuzz runs its 20 s in that bake too (open_image is the same in every bake); the
     # others fuzz for 2 s, so a bake whose decoding broke still fails.
     env = {**os.environ, "FUZZ_SECONDS": "20" if variant == BROWSER_BAKES[0] else "2"}
-    result = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *only], project, env=env
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-500:]
+    # Gradio's upload folder is shared by every Gradio process on the machine: the suite runs
+    # beside another program's files there and must leave them as they were. Every other bake
+    # names the folder with GRADIO_TEMP_DIR; the rest use Gradio's default, `gradio` in the
+    # system temp folder (TMPDIR makes that one private too; short: Chromium's sockets go in it).
+    machine_tmp = Path(tempfile.mkdtemp(prefix="tbi-"))
+    if FULL_VARIANTS.index(variant) % 2:
+        env["GRADIO_TEMP_DIR"] = str(gradio_folder := machine_tmp / "gradio-of-the-machine")
+    else:
+        env.pop("GRADIO_TEMP_DIR", None)
+        env["TMPDIR"], gradio_folder = str(machine_tmp), machine_tmp / "gradio"
+    planted = plant_foreign_files(gradio_folder)
+    try:
+        result = run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *only], project,
+            env=env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-500:]
+        for path, (content, mtime) in planted.items():
+            assert path.is_file(), f"the app or its tests deleted another program's {path}"
+            assert (path.read_bytes(), path.stat().st_mtime) == (content, mtime), path
+    finally:
+        shutil.rmtree(machine_tmp, ignore_errors=True)

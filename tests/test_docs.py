@@ -52,6 +52,15 @@ COVERED = {
     # Behind nginx under a prefix: tests/test_proxy.py (a browser bake's generated tests) starts
     # the app (python -m tests.standin, the same app.py) with this variable.
     r"GRADIO_ROOT_PATH=/apps/tbi python app\.py": "tests/test_bake.py::test_generated_tests_pass",
+    # On a company network: the generated tests/test_offline.py runs the README's download
+    # command (with these variables) against a stand-in Hub mirror, then app.py offline.
+    r"export HF_HOME=\S+ HF_HUB_DISABLE_UPDATE_CHECK=1": (
+        "tests/test_bake.py::test_generated_tests_pass"
+    ),
+    r"hf download [\w-]+/[\w.-]+( [\w.-]+)+ --revision [0-9a-f]{40}": (
+        "tests/test_bake.py::test_generated_tests_pass"
+    ),
+    r"HF_HUB_OFFLINE=1 python app\.py": "tests/test_bake.py::test_generated_tests_pass",
     r"python benchmarks/speed\.py": (
         "tests/test_benchmarks.py::test_speed_benchmark_runs_and_prints_its_table"
     ),

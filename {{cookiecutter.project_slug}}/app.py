@@ -14,9 +14,9 @@ import spaces  # noqa: F401
 {%- endif %}
 
 import asyncio
-{%- if cookiecutter.zerogpu == "yes" %}
 import os
-{%- endif %}
+import shutil
+import signal
 import struct
 import tempfile
 import threading
@@ -30,7 +30,7 @@ from fastapi import Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from gradio.data_classes import FileData
-from gradio.utils import get_upload_folder
+from gradio.route_utils import delete_files_created_by_app
 from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 from segmenter import predict_matte  # importing it loads the model, once
@@ -51,9 +51,8 @@ MODEL_CONCURRENCY = 8 if os.environ.get("SPACES_ZERO_GPU") else 1
 MODEL_CONCURRENCY = 1  # one device: a second forward at the same time would only compete
 {%- endif %}
 STATIC = Path(__file__).parent / "static"
-# Gradio keeps uploads and the copies of results it serves in GRADIO_TEMP_DIR; results are
-# written to OUTPUTS first (outside it: Gradio serves only its own copies). Both are swept.
-GRADIO_FILES = Path(get_upload_folder()).resolve()
+# Results are written to OUTPUTS, a folder of this process's own; Gradio serves a copy it makes
+# in its upload folder (GRADIO_TEMP_DIR), which every Gradio app on the machine shares.
 OUTPUTS = Path(tempfile.mkdtemp(prefix="{{ cookiecutter.project_slug }}-"))
 
 Image.MAX_IMAGE_PIXELS = None  # open_image checks MAX_PIXELS itself, with a clearer message
@@ -68,6 +67,10 @@ FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 # "not this format"). Its UnidentifiedImageError (not an image at all) is an OSError too.
 DAMAGED = (OSError, SyntaxError, ValueError, TypeError, IndexError, EOFError, struct.error)
 
+# Unless told otherwise, Gradio reports each launch to api.gradio.app and asks it for news. The
+# app calls out to no one (it may run where nothing outside is reachable, or allowed): set
+# GRADIO_ANALYTICS_ENABLED=True to let Gradio do so.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 app = gr.Server(title={{ cookiecutter.project_name | quoted }})
 
 
@@ -258,22 +261,38 @@ def warm_up() -> None:
     ready.set()
 
 
-def delete_old_files(max_age: float = KEEP_FILES_FOR) -> None:
-    """Delete uploads and results older than max_age seconds, so they cannot fill the disk."""
-    cutoff = time.time() - max_age
-    for folder in (GRADIO_FILES, OUTPUTS):
-        for path in folder.rglob("*"):
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
+def delete_old_files(max_age: float | None = KEEP_FILES_FOR) -> None:
+    """Delete this app's uploads and results older than max_age seconds (all if None); nothing else.
+
+    Gradio's upload folder is shared by every Gradio app on the machine, so this deletes what
+    Gradio recorded writing for this app: uploads and the copies of results it serves. Gradio's
+    own delete_files_created_by_app does it, as for Blocks(delete_cache=...); gr.Server has no
+    delete_cache (its launch() builds the Blocks and reads it there), hence the call here.
+    Gradio records each call's input file too, but a caller may name any file already in the
+    shared folder instead of uploading one: another app's. Those records are dropped unused.
+    """
+    blocks = app.get_blocks()
+    for endpoint in blocks.fns.values():
+        for block in endpoint.inputs:
+            block.temp_files.clear()  # an upload is in blocks.upload_file_set as well
+    delete_files_created_by_app(blocks, max_age)
+    for path in OUTPUTS.iterdir():
+        if max_age is None or path.stat().st_mtime < time.time() - max_age:
+            path.unlink(missing_ok=True)
 
 
 @asynccontextmanager
 async def lifespan(_):
-    """While the server runs, sweep old files every ten minutes; warm the model up once."""
+    """While the server runs, sweep old files every ten minutes; warm the model up once.
+
+    The sweep runs on the event loop, where Gradio adds to its records: they cannot change
+    while it walks them (from a thread: "Set changed size during iteration"). It takes
+    milliseconds. At shutdown every file of this app goes: a new process has no records of them.
+    """
 
     async def sweep():
         while True:
-            await asyncio.to_thread(delete_old_files)
+            delete_old_files()
             await asyncio.sleep(600)
 
     # The warm-up runs beside the server: /healthz answers, /readyz says 503, until it is done.
@@ -281,6 +300,8 @@ async def lifespan(_):
     yield
     for task in tasks:
         task.cancel()
+    delete_old_files(max_age=None)
+    shutil.rmtree(OUTPUTS, ignore_errors=True)
 
 
 def launch(block: bool = True, **kwargs):
@@ -305,6 +326,12 @@ def launch(block: bool = True, **kwargs):
     # Server.launch() has no queue size: bound the queue it has just created.
     app.get_blocks()._queue.max_size = MAX_QUEUE
     if block:
+        # Orchestrators, Docker and systemd stop a process with SIGTERM, which would end it on
+        # the spot; Gradio's Ctrl-C stops the server but not the browsers' open event streams,
+        # and gives up after 5 s. Both close the app instead: the streams end, and the lifespan
+        # deletes this app's files.
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop, lambda *_: app.get_blocks().close())
         app.get_blocks().block_thread()
     return result
 

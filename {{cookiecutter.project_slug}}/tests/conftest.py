@@ -35,7 +35,7 @@ if hasattr(libc, "mallopt"):
 # full suite, `pytest --full` (about 5 minutes), adds every other browser and JavaScript-client
 # test, the proxy and the replicas, the long fuzz, the soak and the load test: CI runs it. A
 # run that names its own tests (paths, -m or -k) gets exactly those, tier or not.
-FULL_SUITE_ONLY = ("browser", "load", "soak", "fuzz")
+FULL_SUITE_ONLY = ("browser", "load", "soak", "fuzz", "offline_start")
 FULL_ONLY = pytest.StashKey[int]()  # how many tests the quick tier left out
 
 
@@ -62,8 +62,8 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter, config):
     if left := config.stash.get(FULL_ONLY, 0):
         terminalreporter.write_line(
-            f"The quick tier ran. {left} more tests (browser, proxy, replicas, fuzz, soak, "
-            "load) are in the full suite: pytest --full (about 5 minutes, what CI runs)."
+            f"The quick tier ran. {left} more tests (browser, proxy, replicas, fuzz, soak, load, "
+            "offline start) are in the full suite: pytest --full (about 5 minutes, as CI)."
         )
 
 
@@ -91,10 +91,22 @@ def server_url(app_module):
 
 
 @pytest.fixture(scope="session")
-def client(server_url):
+def client(server_url, tmp_path_factory):
     from gradio_client import Client
 
-    return Client(server_url, verbose=False)
+    # Results download into this session's own folder: by default gradio_client would use
+    # Gradio's upload folder, which every Gradio process on the machine shares.
+    return Client(server_url, verbose=False, download_files=tmp_path_factory.mktemp("downloads"))
+
+
+def app_files(app_module) -> set[Path]:
+    """The files this app has written and not yet deleted: those Gradio recorded writing for it
+    (uploads, the copies of results it serves) and app.py's OUTPUTS. Never all of Gradio's
+    folder: other Gradio processes on the machine share it."""
+    blocks = app_module.app.get_blocks()
+    results = [block.temp_files for fn in blocks.fns.values() for block in fn.outputs]
+    recorded = set().union(blocks.upload_file_set, *results)
+    return {p for p in map(Path, recorded) if p.is_file()} | set(app_module.OUTPUTS.iterdir())
 
 
 @pytest.fixture

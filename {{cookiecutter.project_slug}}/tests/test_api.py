@@ -12,6 +12,8 @@ from gradio_client import handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
+from tests.conftest import app_files
+
 
 def call(client, endpoint, path):
     return Image.open(client.predict(image_path=handle_file(str(path)), api_name=endpoint))
@@ -237,19 +239,60 @@ def test_the_queue_is_bounded(client, make_photo, app_module, monkeypatch, held_
 
 
 def test_old_uploads_and_results_are_deleted(client, make_photo, app_module):
-    client.predict(image_path=handle_file(str(make_photo())), api_name="/matte")
-    written = max(app_module.OUTPUTS.glob("*.png"), key=lambda p: p.stat().st_mtime)
-    upload = app_module.GRADIO_FILES / "an-old-upload.jpg"  # where Gradio keeps uploads
-    upload.write_bytes(b"x")
-    hour_ago = time.time() - 3601
-    for old in (written, upload):
-        os.utime(old, (hour_ago, hour_ago))
-    fresh = app_module.OUTPUTS / "fresh.png"
-    fresh.write_bytes(b"x")
+    # A photo no other test sends: Gradio stores an upload by its content and name, so a
+    # photo sent before would land on the file that upload left (if not swept yet).
+    photo = make_photo(size=(640, 480), box=(11, 22, 333, 444), name="sweep.jpg")
+    before = app_files(app_module)
+    client.predict(image_path=handle_file(str(photo)), api_name="/matte")
+    new = app_files(app_module) - before
+    blocks = app_module.app.get_blocks()
+    assert {str(p) for p in new} & blocks.upload_file_set, "the upload was not recorded"
+    assert any(p.parent == app_module.OUTPUTS for p in new), "no result in OUTPUTS"
+    assert len(new) >= 3, new  # the upload, the result, Gradio's copy of it that it serves
     app_module.delete_old_files(max_age=3600)
-    assert not written.exists() and not upload.exists()
-    assert fresh.exists()
-    fresh.unlink()
+    assert all(p.exists() for p in new)  # younger than an hour: kept
+    app_module.delete_old_files(max_age=0)  # what the sweep does an hour later
+    assert not any(p.exists() for p in new)
+
+
+def plant_foreign_files(folder: Path) -> dict[Path, tuple[bytes, float]]:
+    """Another program's files in Gradio's shared folder, laid out as Gradio lays out its own:
+    a photo dated three days back and a fresh one. Returns {path: (content, mtime)}."""
+    planted = {}
+    for name, age in (("old-photo.jpg", 3 * 24 * 3600), ("fresh-photo.jpg", 0)):
+        path = folder / f"another-app-{os.getpid()}-{age}" / name
+        path.parent.mkdir(parents=True)
+        Image.new("RGB", (64, 48), (240, 240, 240)).save(path)
+        when = time.time() - age
+        os.utime(path, (when, when))
+        planted[path] = (path.read_bytes(), path.stat().st_mtime)
+    return planted
+
+
+def test_the_sweep_leaves_other_programs_files_alone(client, server_url, make_photo, app_module):
+    """Gradio's folder is shared by every Gradio process on the machine: another program's
+    files there survive the sweep, old or fresh, even one a caller names as an input (Gradio
+    accepts any file in its folder as one, and records it as that call's input)."""
+    planted = plant_foreign_files(Path(app_module.app.uploaded_file_dir))
+    old = next(iter(planted))
+    try:
+        before = app_files(app_module)
+        photo = make_photo(size=(640, 480), box=(33, 22, 111, 444), name="ours.jpg")  # a new one
+        client.predict(image_path=handle_file(str(photo)), api_name="/matte")
+        events = raw_call(server_url, "/matte", {"path": str(old)})
+        assert events.startswith("event: complete"), events  # read, as Gradio allows
+        ours = app_files(app_module) - before
+        assert ours and not ours & set(planted)
+        app_module.delete_old_files()  # the sweep, as the app runs it every ten minutes
+        app_module.delete_old_files(max_age=0)  # and an hour later
+        assert not any(p.exists() for p in ours)  # our upload and results are gone...
+        for path, (content, mtime) in planted.items():  # ...and theirs untouched
+            assert path.is_file(), f"the sweep deleted another program's {path.name}"
+            assert (path.read_bytes(), path.stat().st_mtime) == (content, mtime)
+    finally:
+        for path in planted:
+            path.unlink(missing_ok=True)
+            path.parent.rmdir()
 
 
 def test_sixteen_concurrent_callers_each_get_their_own_result(client, make_photo):
@@ -270,8 +313,7 @@ def rss_mb() -> float:
 
 
 def disk_mb(app_module) -> float:
-    folders = (app_module.GRADIO_FILES, app_module.OUTPUTS)
-    return sum(p.stat().st_size for f in folders for p in f.rglob("*") if p.is_file()) / 1e6
+    return sum(p.stat().st_size for p in app_files(app_module)) / 1e6
 
 
 @pytest.mark.load
@@ -295,7 +337,7 @@ def test_memory_does_not_grow_across_200_requests(client, make_photo, app_module
           f" {written:.1f} MB of uploads and results on disk until the sweep")  # fmt: skip
     assert rss_mb() - before < 40, f"{before:.0f} MB -> {rss_mb():.0f} MB"
     app_module.delete_old_files(max_age=0)  # what the sweep does an hour later
-    assert disk_mb(app_module) == 0
+    assert not app_files(app_module)
 
 
 def test_index_serves_the_editor(server_url):

@@ -130,9 +130,8 @@ def occupy_model(url: str, tmp_path: Path):
 
     big = tmp_path / "36mp.jpg"
     big.write_bytes(photo_bytes(size=(6000, 6000), box=(1000, 1000, 5000, 5000)))
-    job = Client(url, verbose=False).submit(
-        image_path=handle_file(str(big)), api_name="/remove_background"
-    )
+    client = Client(url, verbose=False, download_files=tmp_path / "downloads")
+    job = client.submit(image_path=handle_file(str(big)), api_name="/remove_background")
     deadline = time.monotonic() + 60
     while job.status().code != Status.PROCESSING:
         assert time.monotonic() < deadline, "the 36 MP call did not start"

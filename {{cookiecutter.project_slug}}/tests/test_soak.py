@@ -7,7 +7,8 @@ goes, between rounds (nothing in flight); after the warm-up (the first quarter: 
 pools, Gradio's caches, lazy imports) both must stay flat. The process runs with two malloc
 arenas (tests/conftest.py): with glibc's default, one per thread that allocates, resident
 memory climbs by ~300 MB over 1,000 requests with no leak, which would hide a real one. Uploads
-and results pile up on disk until the sweep, which must then empty both folders.
+and results pile up on disk until the sweep, which must then delete every one of them (this
+app's own: other Gradio apps on the machine share Gradio's folder, and keep their files).
 SOAK_REQUESTS sets the length (240 by default, about a minute and a half here):
 
     SOAK_REQUESTS=1000 pytest -m soak -s
@@ -25,6 +26,7 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from tests import fuzz
+from tests.conftest import app_files
 
 REQUESTS = int(os.environ.get("SOAK_REQUESTS", "240"))
 CALLERS = 8
@@ -85,7 +87,8 @@ def test_a_soak_of_mixed_requests_leaks_nothing(server_url, app_module, tmp_path
     plan += [("bad", rng.choice(bad)) for _ in range(REQUESTS - len(plan))]
     rng.shuffle(plan)
     app_module.delete_old_files(max_age=0)
-    clients = [Client(server_url, verbose=False) for _ in range(CALLERS)]
+    downloads = tmp_path / "downloads"  # not gradio_client's default: Gradio's shared folder
+    clients = [Client(server_url, verbose=False, download_files=downloads) for _ in range(CALLERS)]
     wrong, samples = [], []
 
     def caller(client: Client, share: list):
@@ -115,18 +118,16 @@ def test_a_soak_of_mixed_requests_leaks_nothing(server_url, app_module, tmp_path
         gc.collect()
         samples.append((start + len(batch), status("VmRSS"), open_fds()))
     done = [samples[-1][0]]
-    files = sum(1 for f in (app_module.GRADIO_FILES, app_module.OUTPUTS) for p in f.rglob("*")
-                if p.is_file())  # fmt: skip
+    files = app_files(app_module)  # ours only: other Gradio apps may share Gradio's folder
     app_module.delete_old_files(max_age=0)  # what the sweep does an hour later
-    left = [p for f in (app_module.GRADIO_FILES, app_module.OUTPUTS) for p in f.rglob("*")
-            if p.is_file()]  # fmt: skip
+    left = sorted(p for p in files | app_files(app_module) if p.exists())
     warm = [s for s in samples if s[0] >= REQUESTS // 4]
     rss = [s[1] for s in warm]
     fds = [s[2] for s in warm]
     print(
         f"\nsoak: {done[0]} requests from {CALLERS} callers "
         f"({sum(k == 'bad' for k, _ in plan)} bad), {len(wrong)} wrong; "
-        f"{files} files on disk before the sweep, {len(left)} after"
+        f"{len(files)} files of ours on disk before the sweep, {len(left)} after"
     )
     print("requests, RSS MB, open fds: "
           + ", ".join(f"{n}: {r:.0f} MB/{f}" for n, r, f in samples))  # fmt: skip
@@ -135,4 +136,5 @@ def test_a_soak_of_mixed_requests_leaks_nothing(server_url, app_module, tmp_path
     half = len(rss) // 2
     assert max(rss[half:]) - max(rss[:half]) < RSS_BOUND_MB, samples
     assert max(fds) - min(fds) <= FD_BOUND, samples
+    assert len(files) >= REQUESTS, len(files)  # each good request left a result and Gradio's copy
     assert not left, left
