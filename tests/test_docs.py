@@ -40,15 +40,13 @@ COVERED = {
     r"npm (--prefix frontend )?(ci|run build|test)": (
         "tests/test_bake.py::test_frontend_type_checks_and_unit_tests_pass"
     ),
-    r"pytest( -m not load| -m not browser and not load| tests/test_frontend\.py)?": (
+    r"pytest( --full)?( -m not load| -m not browser and not load| tests/test_frontend\.py)?": (
         "tests/test_bake.py::test_generated_tests_pass"
     ),
     # `python -m tests.standin` runs app.py as __main__ (runpy) on the stand-in model: the
     # same code as `python app.py`, which offline cannot download the real weights.
-    r"python -m tests\.standin": (
-        "tests/test_bake.py::test_standin_command_serves_the_editor_offline"
-    ),
-    r"python app\.py": "tests/test_bake.py::test_standin_command_serves_the_editor_offline",
+    r"python -m tests\.standin": "tests/test_tooling.py::test_the_next_steps_run_as_printed",
+    r"python app\.py": "tests/test_tooling.py::test_the_next_steps_run_as_printed",
     # Behind nginx under a prefix: tests/test_proxy.py (a browser bake's generated tests) starts
     # the app (python -m tests.standin, the same app.py) with this variable.
     r"GRADIO_ROOT_PATH=/apps/tbi python app\.py": "tests/test_bake.py::test_generated_tests_pass",
@@ -82,7 +80,7 @@ COVERED = {
         "tests/test_tooling.py::test_deploy_creates_the_space_on_its_hardware_and_uploads_those_files"
     ),
     r"python dev\.py( --standin)?": (
-        "tests/test_tooling.py::test_dev_command_serves_and_restarts_the_app_on_change"
+        "tests/test_tooling.py::test_dev_command_serves_restarts_on_change_and_stops_everything"
     ),
     r"cruft create \S+|cruft link \S+( --no-input --extra-context \$\(cat \.cookiecutter\.json\))?"
     r"|cruft check|cruft diff|cruft update": (
@@ -288,7 +286,9 @@ def test_pip_installs_in_the_docs_match_what_ci_installs():
         args = command.split()[2:]
         while args:
             arg = args.pop(0)
-            if arg == "-r":
+            if arg in ("--extra-index-url", "--index-url"):  # PyTorch's CPU builds
+                assert args.pop(0) == "https://download.pytorch.org/whl/cpu", (doc, number)
+            elif arg == "-r":
                 name = args.pop(0)
                 if not ((ROOT / name).is_file() or (project / name).is_file()):
                     wrong.append(f"{doc}:{number}: no {name}")
