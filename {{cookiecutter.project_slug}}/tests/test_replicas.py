@@ -12,7 +12,7 @@ connect from 127.0.0.1 (which is why the key is a cookie and not the address).
 
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,9 @@ HASH = "hash $tbi_affinity consistent;"  # the affinity: without it, nginx goes 
 # One line of the file's log_format, tbi_replicas.
 LOGGED = re.compile(r'"\S+ (?P<path>\S+) [^"]*" \d+ upstream=(?P<up>\S+) key=(?P<key>\S+)')
 PER_REPLICA = 2  # visitors on each replica
-MAX_VISITORS = 24  # the keys are random: 24 visitors give 2 to each replica but once in 300,000
+# The keys are random, and split 45-55 % between two replicas here (measured): 32 visitors leave
+# one with fewer than 2 less than once in a million runs. Five or six arrive, on average.
+MAX_VISITORS = 32
 
 
 @pytest.fixture(scope="module")
@@ -166,15 +168,15 @@ def test_every_visitor_stays_on_one_replica_and_both_replicas_serve(
 
     # The log: each visitor's requests (page, upload, queue join, event stream, the matte's
     # download, and the Python client's with the same cookie) all went to one replica.
-    upstreams, routes = defaultdict(set), defaultdict(set)
+    upstreams, routes = defaultdict(set), defaultdict(Counter)
     for request in proxy.requests():
         upstreams[request["key"]].add(request["up"])
-        routes[request["key"]].add(re.sub(r"[?=].*", "", request["path"]))
+        routes[request["key"]][re.sub(r"[?=].*", "", request["path"])] += 1
     for key, replica in keys.items():
-        print(f"visitor {key}: {replica}, {len(routes[key])} routes")
+        print(f"visitor {key}: {replica}", dict(routes[key]))  # pytest -s shows them
         assert upstreams[key] == {replica}, (key, upstreams[key])
         for route in ("upload", "queue/join", "queue/data", "file"):
-            assert f"{PREFIX}/gradio_api/{route}" in routes[key], (key, route)
+            assert routes[key][f"{PREFIX}/gradio_api/{route}"], (key, route)
     assert set(keys.values()) == replica_addresses  # both replicas served
 
 
