@@ -15,6 +15,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import httpx
 import pytest
 from PIL import Image
 
@@ -121,6 +122,19 @@ def keep_busy(url: str, photo: Path, key: str, jobs: int = 4) -> list:
         assert time.monotonic() < deadline, "the 36 MP jobs did not reach the queue"
         time.sleep(0.05)
     return submitted
+
+
+def test_nginx_sets_the_cookie_once_and_hashes_it(nginx):
+    """A first request gets a new random key as its cookie; a request that has one gets no
+    Set-Cookie at all (add_header sends nothing for an empty value), and its key decides."""
+    proxy = nginx()
+    first = httpx.get(proxy.url)
+    key = first.cookies[COOKIE]
+    assert re.fullmatch(r"[0-9a-f]{32}", key), first.headers  # nginx's $request_id
+    assert f"{COOKIE}={key}; Path={PREFIX}/; HttpOnly; SameSite=Lax" in first.headers["set-cookie"]
+    again = [httpx.get(proxy.url, cookies={COOKIE: key}) for _ in range(4)]
+    assert all("set-cookie" not in response.headers for response in again)
+    assert len(proxy.replicas_of(key)) == 1  # the first request and the four later ones
 
 
 def test_every_visitor_stays_on_one_replica_and_both_replicas_serve(
