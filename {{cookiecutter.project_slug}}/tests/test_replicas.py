@@ -124,9 +124,12 @@ def keep_busy(url: str, photo: Path, key: str, jobs: int = 4) -> list:
     return submitted
 
 
-def test_nginx_sets_the_cookie_once_and_hashes_it(nginx):
+def test_nginx_sets_the_cookie_once_and_gradio_client_keeps_it(nginx, tmp_path):
     """A first request gets a new random key as its cookie; a request that has one gets no
-    Set-Cookie at all (add_header sends nothing for an empty value), and its key decides."""
+    Set-Cookie at all (add_header sends nothing for an empty value), and its key decides.
+    gradio_client keeps the cookie of the app's /config: its calls stay on one replica."""
+    from gradio_client import Client, handle_file
+
     proxy = nginx()
     first = httpx.get(proxy.url)
     key = first.cookies[COOKIE]
@@ -135,6 +138,15 @@ def test_nginx_sets_the_cookie_once_and_hashes_it(nginx):
     again = [httpx.get(proxy.url, cookies={COOKIE: key}) for _ in range(4)]
     assert all("set-cookie" not in response.headers for response in again)
     assert len(proxy.replicas_of(key)) == 1  # the first request and the four later ones
+
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(frontend.photo_bytes())
+    client = Client(proxy.url, verbose=False)
+    for _ in range(2):
+        client.predict(image_path=handle_file(str(photo)), api_name="/matte")
+    routes = {r["path"] for r in proxy.requests() if r["key"] == client.cookies[COOKIE]}
+    assert f"{PREFIX}/gradio_api/upload" in routes and len(routes) >= 5, routes
+    assert len(proxy.replicas_of(client.cookies[COOKIE])) == 1
 
 
 def test_every_visitor_stays_on_one_replica_and_both_replicas_serve(
@@ -187,7 +199,8 @@ def test_every_visitor_stays_on_one_replica_and_both_replicas_serve(
         upstreams[request["key"]].add(request["up"])
         routes[request["key"]][re.sub(r"[?=].*", "", request["path"])] += 1
     for key, replica in keys.items():
-        print(f"visitor {key}: {replica}", dict(routes[key]))  # pytest -s shows them
+        api = {route: n for route, n in routes[key].items() if "/ui/" not in route}
+        print(f"visitor {key}: {replica}", api)  # pytest -s shows them
         assert upstreams[key] == {replica}, (key, upstreams[key])
         for route in ("upload", "queue/join", "queue/data", "file"):
             assert routes[key][f"{PREFIX}/gradio_api/{route}"], (key, route)
