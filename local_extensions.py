@@ -17,6 +17,19 @@ def quoted(value):
 
 
 @simple_filter
+def k8s_name(slug):
+    """The project slug as a Kubernetes object name: an RFC 1035 label (what a Service's name
+    must be), so lowercase letters, digits and '-', a letter first, at most 63 characters.
+
+    A slug may hold '_', start with a digit and run to 96 characters; a name may not.
+    """
+    name = str(slug).replace("_", "-")
+    if not name[:1].isalpha():
+        name = f"app-{name}"
+    return name[:63].rstrip("-")
+
+
+@simple_filter
 def template_source(template):
     """Where the template can be found again: a URL (gh:, git@...) or an absolute path as given.
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import gradio
 import pytest
+import yaml
 from conftest import FULL_VARIANTS, OPTIONS, ROOT, VARIANTS, front_matter, npm, npm_dir, variant_id
 from huggingface_hub import SpaceHardware
 from packaging.specifiers import SpecifierSet
@@ -141,6 +142,7 @@ BACKEND_FILES = [
     "app.py", "segmenter.py", "requirements.txt", "requirements-dev.txt", "pyproject.toml",
     "tests/conftest.py", "tests/standin.py", "tests/standin_model.py", "tests/test_api.py",
     "tests/test_frontend.py", "tests/test_health.py", "tests/test_proxy.py", "nginx-location.conf",
+    "tests/test_replicas.py", "nginx-replicas.conf", "tests/test_kubernetes.py", "kubernetes.yaml",
 ]  # fmt: skip
 
 
@@ -304,6 +306,36 @@ def test_the_model_loads_the_way_the_real_remote_code_needs(bake, tmp_path):
     (copy / "segmenter.py").write_text(segmenter.replace(ours.group(0), published))
     failed = run([sys.executable, "-c", LOAD, str(tmp_path / "hub2")], copy)
     assert failed.returncode != 0 and "AttributeError" in failed.stderr, failed.stderr[-3000:]
+
+
+def kubernetes_documents(project):
+    return [d for d in yaml.safe_load_all((project / "kubernetes.yaml").read_text()) if d]
+
+
+# A slug may start with a digit, hold "_" and run to 96 characters; a Kubernetes name may not.
+@pytest.mark.parametrize("slug", ["3d_model", "x" * 62 + "_tail", "a-" + "b" * 94])
+def test_kubernetes_names_are_valid_whatever_the_slug(bake, slug):
+    project = bake({**VARIANTS[0], "project_slug": slug})
+    (name,) = {document["metadata"]["name"] for document in kubernetes_documents(project)}
+    assert re.fullmatch(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?", name), name  # an RFC 1035 label
+
+
+def gib(quantity: str) -> float:
+    assert quantity.endswith("Gi"), quantity
+    return float(quantity.removesuffix("Gi"))
+
+
+@pytest.mark.parametrize("model", OPTIONS["model"])
+def test_pods_get_the_models_memory_plus_a_big_photos(bake, model):
+    """`memory` in _models: the resident memory `cpu` states, plus 1 to 2 GiB (a 40 MP photo's
+    /remove_background takes about 550 MB above the idle app, measured on the stand-in)."""
+    facts = OPTIONS["_models"][model]
+    resident = float(re.search(r"(\d+(?:\.\d+)?) GB of memory", facts["cpu"]).group(1)) * 1e9
+    assert resident / 2**30 + 1 <= gib(facts["memory"]) <= resident / 2**30 + 2, facts
+    project = bake(next(v for v in VARIANTS if v["model"] == model))
+    (deployment,) = (d for d in kubernetes_documents(project) if d["kind"] == "Deployment")
+    resources = deployment["spec"]["template"]["spec"]["containers"][0]["resources"]
+    assert resources["requests"]["memory"] == resources["limits"]["memory"] == facts["memory"]
 
 
 def test_the_template_holds_no_installed_or_built_files():

@@ -59,6 +59,10 @@ COVERED = {
         "tests/test_bake.py::test_generated_tests_pass"
     ),
     r"HF_HUB_OFFLINE=1 python app\.py": "tests/test_bake.py::test_generated_tests_pass",
+    # Replicas behind nginx-replicas.conf: tests/test_replicas.py (a browser bake's generated
+    # tests) starts two apps (python -m tests.standin) with these variables, a port each.
+    r"GRADIO_SERVER_PORT=786\d GRADIO_TEMP_DIR=/var/tmp/tbi-\d GRADIO_ROOT_PATH=/apps/tbi"
+    r" python app\.py &": "tests/test_bake.py::test_generated_tests_pass",
     r"python benchmarks/speed\.py": (
         "tests/test_benchmarks.py::test_speed_benchmark_runs_and_prints_its_table"
     ),

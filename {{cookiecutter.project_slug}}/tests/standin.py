@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
+STANDIN_CACHE = PROJECT / ".standin-cache"  # python -m tests.standin's Hugging Face cache
 
 
 def model_ids() -> tuple[str, str]:
@@ -57,7 +58,7 @@ def use_standin(hf_home: Path) -> None:
 
 
 if __name__ == "__main__":
-    use_standin(PROJECT / ".standin-cache")
+    use_standin(STANDIN_CACHE)
     print("Stand-in model: the subject is whatever is brighter than mid-grey.")
     sys.path.insert(0, str(PROJECT))
     runpy.run_path(str(PROJECT / "app.py"), run_name="__main__")

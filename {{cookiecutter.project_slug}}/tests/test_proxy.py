@@ -19,6 +19,7 @@ from PIL import Image
 
 from tests import test_frontend as frontend
 from tests.conftest import free_port, require
+from tests.standin import STANDIN_CACHE, lay_fake_hub
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +27,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
 PREFIX = "/apps/tbi"
 # Everything nginx writes stays under DIR; one process, as this user (no workers to switch to
-# another user); the server block holds the deployed location block as it is.
+# another user); HTTP is the project's configuration, as deployed but for its ports.
 NGINX_CONF = """
 daemon off;
 master_process off;
@@ -40,12 +41,34 @@ http {
     fastcgi_temp_path DIR/fastcgi;
     uwsgi_temp_path DIR/uwsgi;
     scgi_temp_path DIR/scgi;
-    server {
-        listen 127.0.0.1:PORT;
-LOCATION
-    }
+HTTP
 }
 """
+
+
+def require_nginx() -> None:
+    require(Path(NGINX).exists(), f"nginx not found at {NGINX} (apt-get install nginx)")
+
+
+def start_nginx(folder: Path, http: str) -> subprocess.Popen:
+    """Debian's nginx, as this user, with `http` in its http block; its files under folder."""
+    conf = folder / "nginx.conf"
+    conf.write_text(NGINX_CONF.replace("DIR", str(folder)).replace("HTTP", http))
+    return subprocess.Popen([NGINX, "-p", str(folder), "-c", str(conf), "-e", "stderr"])
+
+
+def start_app(port: int, **env: str) -> subprocess.Popen:
+    """The app on the stand-in model, in its own process, on `port`, under PREFIX."""
+    lay_fake_hub(STANDIN_CACHE)  # here, once: apps started together would each write it
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ROOT_PATH": PREFIX, **env}
+    return subprocess.Popen([sys.executable, "-m", "tests.standin"], cwd=PROJECT, env=env)
+
+
+def stop(*processes: subprocess.Popen | None) -> None:
+    for process in processes:
+        if process:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def wait_until_ready(url: str, process: subprocess.Popen, what: str) -> None:
@@ -63,32 +86,22 @@ def wait_until_ready(url: str, process: subprocess.Popen, what: str) -> None:
 @pytest.fixture(scope="module")
 def proxied_url(tmp_path_factory):
     """http://127.0.0.1:PORT/apps/tbi/: nginx in front of the app, both stopped afterwards."""
-    require(Path(NGINX).exists(), f"nginx not found at {NGINX} (apt-get install nginx)")
+    require_nginx()
     folder = tmp_path_factory.mktemp("nginx")
     app_port, nginx_port = free_port(), free_port()
     location = (PROJECT / "nginx-location.conf").read_text()
     assert "127.0.0.1:7860" in location
     location = location.replace("127.0.0.1:7860", f"127.0.0.1:{app_port}")
-    conf = folder / "nginx.conf"
-    conf.write_text(
-        NGINX_CONF.replace("DIR", str(folder))
-        .replace("PORT", str(nginx_port))
-        .replace("LOCATION", location)
-    )
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(app_port), "GRADIO_ROOT_PATH": PREFIX}
-    app = subprocess.Popen([sys.executable, "-m", "tests.standin"], cwd=PROJECT, env=env)
-    nginx = None
+    server = "server {\n" + f"    listen 127.0.0.1:{nginx_port};\n{location}" + "}\n"
+    app, nginx = start_app(app_port), None
     try:
         wait_until_ready(f"http://127.0.0.1:{app_port}/healthz", app, "the app")
-        nginx = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(conf), "-e", "stderr"])
+        nginx = start_nginx(folder, server)
         url = f"http://127.0.0.1:{nginx_port}{PREFIX}/"
         wait_until_ready(f"{url}readyz", nginx, "the app, through nginx,")  # health, proxied
         yield url
     finally:
-        for process in (nginx, app):
-            if process:
-                process.terminate()
-                process.wait(timeout=30)
+        stop(nginx, app)
 
 
 def test_the_editor_works_under_a_path_prefix_through_nginx(browser, proxied_url, tmp_path):
