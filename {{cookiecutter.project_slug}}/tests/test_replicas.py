@@ -175,8 +175,8 @@ def test_every_visitor_stays_on_one_replica_and_both_replicas_serve(
             # ...and that replica's visitors wait behind them, one behind the other.
             for page in waiting:
                 frontend.upload(page, frontend.photo_bytes())
-                page.wait_for_function(
-                    "/Waiting in queue: position [0-9]+ of/"
+                page.wait_for_function(  # a function: the page's CSP refuses eval'd strings
+                    "() => /Waiting in queue: position [0-9]+ of/"
                     ".test(document.querySelector('[data-testid=status]').textContent)"
                 )
         sessions = [page for waiting in visitors.values() for page in waiting]
