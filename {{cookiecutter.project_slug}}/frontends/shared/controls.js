@@ -94,6 +94,7 @@ export const SECTIONS = [
   },
   {
     id: "transform", title: "Transform", open: false, controls: [
+      { key: "bend", label: "Bend", type: "range", min: -100, max: 100, unit: "%", testid: "bend" }, // the arc: editor-core's arcOf
       { key: "rotation", label: "Rotation", type: "range", min: -180, max: 180, unit: "°", testid: "rotation" },
       { key: "skew", label: "Skew", type: "range", min: -45, max: 45, unit: "°", testid: "skew" },
       { key: "tilt", label: "Perspective tilt", type: "range", min: -1, max: 1, step: 0.05, testid: "tilt" },

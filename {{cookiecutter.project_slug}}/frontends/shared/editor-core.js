@@ -9,7 +9,7 @@
 // gradio: every frontend shares it (the document is document.js, the fonts fonts.js,
 // the rest editor.js).
 
-import { fontById } from "./fonts.js";
+import { fontFamily } from "./fonts.js";
 
 /**
  * A decoded picture the core can draw: the photo or the matte.
@@ -25,7 +25,8 @@ import { fontById } from "./fonts.js";
  * pixels. `front`: drawn in front of the subject instead of behind it.
  * `fontFamily`: a font's id (fonts.js). `fill: "gradient"`: the letters go from
  * `color` to `color2` along `gradientAngle` (degrees; 0 = left to right, 90 = top
- * to bottom, in the text's own frame).
+ * to bottom, in the text's own frame). `bend` (-100..100): the arc the text
+ * follows, 0 straight (see arcOf).
  * @typedef {{
  *   text: string, x: number, y: number, front: boolean,
  *   fontFamily: string, fontSize: number, fontWeight: number, letterSpacing: number,
@@ -35,7 +36,7 @@ import { fontById } from "./fonts.js";
  *   strokeWidth: number, strokeColor: string,
  *   shadowBlur: number, shadowOffsetX: number, shadowOffsetY: number, shadowColor: string,
  *   depth: number, depthAngle: number, depthColor: string,
- *   rotation: number, skew: number, tilt: number,
+ *   rotation: number, skew: number, tilt: number, bend: number,
  *}} State
  */
 
@@ -51,7 +52,7 @@ export const DEFAULT_STATE = {
   strokeWidth: 0, strokeColor: "#000000",
   shadowBlur: 0, shadowOffsetX: 0, shadowOffsetY: 0, shadowColor: "#000000",
   depth: 0, depthAngle: 45, depthColor: "#333333",
-  rotation: 0, skew: 0, tilt: 0,
+  rotation: 0, skew: 0, tilt: 0, bend: 0,
 };
 
 /** A State with the text centred on an image of this size. @param {Size} imageSize @param {Partial<State>} [overrides] @returns {State} */
@@ -195,7 +196,7 @@ function measureBlock(fontPx, setup, lines, spacing) {
 /** The CSS font and letter-spacing setup of a text block. @param {State} state @param {number} fontPx */
 function blockFont(state, fontPx) {
   const spacing = (state.letterSpacing / 100) * fontPx;
-  const font = `${state.fontWeight} ${fontPx}px ${fontById(state.fontFamily).family}`;
+  const font = `${state.fontWeight} ${fontPx}px ${fontFamily(state.fontFamily)}`;
   /** @param {Ctx2D} c */
   const setup = (c) => {
     c.font = font;
@@ -206,8 +207,9 @@ function blockFont(state, fontPx) {
 }
 
 // Renders the flat text block (box, extrusion, stroke, face) into its own
-// canvas, in output pixels, with the text centre at the canvas centre.
-/** @param {State} state @param {number} fontPx @returns {AnyCanvas} */
+// canvas, in output pixels, with the text centre at the canvas centre; and the
+// size of its lines (what the bend's arc is measured on).
+/** @param {State} state @param {number} fontPx @returns {{ block: AnyCanvas, textW: number, textH: number }} */
 function renderTextBlock(state, fontPx) {
   const lines = String(state.text).split("\n");
   /** @param {number} v */
@@ -246,7 +248,7 @@ function renderTextBlock(state, fontPx) {
   }
   ctx.fillStyle = state.fill === "gradient" ? textGradient(ctx, state, cx, c.height / 2, textW, textH) : state.color;
   eachLine((l, x, y) => drawLine(ctx, l, x, y, spacing, false));
-  return c;
+  return { block: c, textW, textH };
 }
 
 // Gradient text: `color` at one end of the text box, `color2` at the other,
@@ -277,14 +279,76 @@ function taper(src, tilt) {
   return out;
 }
 
+// ---- Bend: the text along an arc of a circle. The flat block's middle line
+// (its vertical centre) becomes an arc of the same length, through the text's
+// centre: `bend` 100 makes it a half circle bulging up (an arch), -100 one
+// bulging down (a smile), so the middle of the text stays where it is and its
+// ends come down (or go up). Every point of the block keeps its distance from
+// that line, along the circle's radius: the letters, box, outline and all fan
+// out along the arc. A point (u, v) of the flat block, from its centre, goes to
+// bendPoint(arc, u, v); the hit test takes a point back with unbendPoint.
+/** The arc of a bend, in the units of the text's size: its side (1: centre below, an arch; -1: above) and radius. @typedef {{ s: 1 | -1, r: number }} Arc */
+
+/**
+ * The arc a text of this width and height follows, or null when straight. Its
+ * angle is |bend| % of a half circle; its radius is at least the text's height,
+ * so a short word does not wrap round the circle's centre.
+ * @param {number} bend @param {number} textW @param {number} textH @returns {Arc | null}
+ */
+export function arcOf(bend, textW, textH) {
+  if (!bend) return null;
+  const angle = (Math.min(100, Math.abs(bend)) / 100) * Math.PI;
+  return { s: bend > 0 ? 1 : -1, r: Math.max(textW / angle, textH) };
+}
+
+/** Where the flat block's point (u, v) lands on the arc (both from the text's centre). @param {Arc} arc @param {number} u @param {number} v */
+export function bendPoint({ s, r }, u, v) {
+  const rho = r - s * v, phi = u / r; // the distance from the circle's centre; the angle from the middle
+  return { x: rho * Math.sin(phi), y: s * (r - rho * Math.cos(phi)) };
+}
+
+/** The reverse: the flat block's point that lands on (x, y). @param {Arc} arc @param {number} x @param {number} y */
+export function unbendPoint({ s, r }, x, y) {
+  const dy = s * r - y; // from the circle's centre, towards the text's middle
+  return { u: Math.atan2(x, s * dy) * r, v: s * (r - Math.hypot(x, dy)) };
+}
+
+// The bent block: each one-pixel column of the flat block, turned about the
+// circle's centre to its place on the arc. A column is drawn as wide as its
+// outer end needs (the arc is longer outside the middle line than inside), so
+// no gaps open between neighbours; the centre stays at the canvas centre.
+/** @param {AnyCanvas} src @param {Arc} arc @returns {AnyCanvas} */
+function bendBlock(src, arc) {
+  const { s, r } = arc, w = src.width, h = src.height;
+  let halfW = 0, halfH = 0;
+  for (let i = 0; i <= 32; i++) { // the bent outline's extent, from points along its edges
+    for (const v of [-h / 2, h / 2]) {
+      const p = bendPoint(arc, (i / 32 - 0.5) * w, v);
+      halfW = Math.max(halfW, Math.abs(p.x));
+      halfH = Math.max(halfH, Math.abs(p.y));
+    }
+  }
+  const out = makeCanvas(2 * halfW + 4, 2 * halfH + 4);
+  const ctx = context2d(out);
+  const wide = Math.max(1, (r + h / 2) / r) + 0.5;
+  for (let x = 0; x < w; x++) {
+    ctx.setTransform(1, 0, 0, 1, out.width / 2, out.height / 2 + s * r); // the circle's centre
+    ctx.rotate((s * (x + 0.5 - w / 2)) / r);
+    ctx.drawImage(src, x, 0, 1, h, -wide / 2, -s * r - h / 2, wide, h);
+  }
+  return out;
+}
+
 // Draws the text layer. imageSize is the photo size in image pixels (the font
 // size is relative to its height); scale maps image pixels to ctx pixels.
 /** @param {Ctx2D} ctx @param {State} state @param {Size} imageSize @param {number} scale */
 export function drawText(ctx, state, imageSize, scale) {
   if (!String(state.text).trim()) return;
   const fontPx = (state.fontSize / 100) * imageSize.height * scale;
-  let block = renderTextBlock(state, fontPx);
+  let { block, textW, textH } = renderTextBlock(state, fontPx);
   if (state.tilt) block = taper(block, state.tilt);
+  const arc = arcOf(state.bend, textW, textH);
+  if (arc) block = bendBlock(block, arc);
   ctx.save();
   ctx.translate(state.x * scale, state.y * scale);
   ctx.rotate((state.rotation * Math.PI) / 180);
@@ -346,20 +410,20 @@ export function renderExport(photo, matte, texts, placedOn, { adjust, longSide }
 // A layer's text box: the half width and half height of its lines (before stroke
 // and effects), in image pixels, with a little room around the letters; in the
 // layer's own frame (centred on x, y, then rotated and skewed), where it is an
-// upright rectangle. Null for an empty text.
-/** @param {State} t @param {Size} imageSize @returns {{ halfW: number, halfH: number } | null} */
+// upright rectangle, bent along `arc` when the text is. Null for an empty text.
+/** @param {State} t @param {Size} imageSize @returns {{ halfW: number, halfH: number, arc: Arc | null } | null} */
 function textBox(t, imageSize) {
   if (!String(t.text).trim()) return null;
   const fontPx = (t.fontSize / 100) * imageSize.height;
   const { spacing, setup } = blockFont(t, fontPx);
   const { textW, textH } = measureBlock(fontPx, setup, String(t.text).split("\n"), spacing);
   const slack = fontPx * 0.1;
-  return { halfW: textW / 2 + slack, halfH: textH / 2 + slack };
+  return { halfW: textW / 2 + slack, halfH: textH / 2 + slack, arc: arcOf(t.bend, textW, textH) };
 }
 
 // Which layer is under a point (image pixels): the index, in `texts`, of the
 // topmost one whose text box holds the point, or -1. The point is taken into
-// the layer's own frame (undoing its rotation and skew).
+// the layer's own frame (undoing its rotation and skew, then its bend).
 /** @param {readonly State[]} texts @param {{x: number, y: number}} point @param {Size} imageSize @returns {number} */
 export function layerAt(texts, point, imageSize) {
   const order = [...layersOn(texts, false), ...layersOn(texts, true)].reverse(); // topmost first
@@ -370,13 +434,15 @@ export function layerAt(texts, point, imageSize) {
     const dx = point.x - t.x, dy = point.y - t.y;
     const ry = dx * Math.sin(a) + dy * Math.cos(a);
     const rx = dx * Math.cos(a) - dy * Math.sin(a) - Math.tan((t.skew * Math.PI) / 180) * ry;
-    return Math.abs(rx) <= box.halfW && Math.abs(ry) <= box.halfH;
+    const { u, v } = box.arc ? unbendPoint(box.arc, rx, ry) : { u: rx, v: ry };
+    return Math.abs(u) <= box.halfW && Math.abs(v) <= box.halfH;
   });
   return hit ? texts.indexOf(hit) : -1;
 }
 
 // The preview's mark on the selected layer: a dashed outline of its text box
-// (the area a press picks it by), dark under light so it shows on any photo.
+// (the area a press picks it by; a bent text's is the band along its arc), dark
+// under light so it shows on any photo.
 // Drawn on the preview only, never in the export; `dpr`: canvas pixels per CSS pixel.
 /** @param {Ctx2D} ctx @param {State} t @param {Size} imageSize @param {number} scale @param {number} [dpr] */
 export function drawSelection(ctx, t, imageSize, scale, dpr = 1) {
@@ -386,12 +452,21 @@ export function drawSelection(ctx, t, imageSize, scale, dpr = 1) {
   ctx.translate(t.x * scale, t.y * scale);
   ctx.rotate((t.rotation * Math.PI) / 180);
   ctx.transform(1, 0, Math.tan((t.skew * Math.PI) / 180), 1, 0, 0);
-  const [w, h] = [2 * box.halfW * scale, 2 * box.halfH * scale];
+  const [w, h] = [box.halfW * scale, box.halfH * scale];
+  ctx.beginPath();
+  if (box.arc) { // the two arcs a half height out and in from the middle line, and the ends between
+    const s = box.arc.s, r = box.arc.r * scale, a = w / r, mid = -s * Math.PI / 2; // the middle's direction
+    ctx.arc(0, s * r, r + h, mid - s * a, mid + s * a, s < 0);
+    ctx.arc(0, s * r, Math.max(0, r - h), mid + s * a, mid - s * a, s > 0);
+    ctx.closePath();
+  } else {
+    ctx.rect(-w, -h, 2 * w, 2 * h);
+  }
   for (const [colour, width, dash] of /** @type {const} */ ([["rgba(0, 0, 0, 0.6)", 3, []], ["#fff", 1.5, [6, 4]]])) {
     ctx.strokeStyle = colour;
     ctx.lineWidth = width * dpr;
     ctx.setLineDash(dash.map((d) => d * dpr));
-    ctx.strokeRect(-w / 2, -h / 2, w, h);
+    ctx.stroke();
   }
   ctx.restore();
 }

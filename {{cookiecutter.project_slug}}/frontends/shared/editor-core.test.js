@@ -579,7 +579,7 @@ describe("fonts", () => {
   it("draw old documents' system fonts with a served look-alike", () => {
     for (const [old, served] of Object.entries(FONT_ALIASES)) expect(fontById(old).id).toBe(served);
     expect(Object.keys(FONT_ALIASES).sort()).toEqual(["arial-black", "courier", "georgia", "helvetica", "impact", "system", "times"]);
-    const project = readProject({ format: "text-behind-image", version: 1, size: null, selected: 0, layers: [{ text: "OLD", fontFamily: "impact" }, { fontFamily: "georgia" }] });
+    const { project } = readProject({ format: "text-behind-image", version: 1, size: null, selected: 0, layers: [{ text: "OLD", fontFamily: "impact" }, { fontFamily: "georgia" }] });
     expect(project.layers.map((l) => l.fontFamily)).toEqual(["anton", "gelasio"]); // the menu shows them
   });
 

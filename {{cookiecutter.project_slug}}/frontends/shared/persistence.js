@@ -1,121 +1,262 @@
 // @ts-check
 // Keeping the work: in a project file, and in this browser across reloads.
-// - A project file is a small JSON of the layers and the photo's adjustments,
-//   versioned, never the photo; a bad one is refused with its reason (FormatError).
+// - A project file is the whole work in one JSON file: the document (every field
+//   of document.js's Doc: the layers, the adjustments, the refinements, ...), and
+//   the files it needs, base64 inside: the photo as the user gave it, its matte
+//   PNG, the user's fonts its layers use. Versioned; a bad one is refused with its
+//   reason (FormatError). docs/reference.md has its schema.
 // - The browser's copy (IndexedDB, which holds files as they are) is the undo
-//   history, each step a project, and the photos it names with their mattes: a
-//   reload shows the same picture, Undo goes on, and the model is not called.
+//   history, each step a document as in a project file, and the photos it names
+//   with their mattes, and the user's fonts: a reload shows the same picture,
+//   Undo goes on, and the model is not called.
 // - createAutosave writes a moment after each change, and reports failed writes.
 // Pure functions first (tested in Node), then IndexedDB (tested in the browser).
 
 import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
-import { newLayer, withPhoto } from "./document.js";
-import { fontId } from "./fonts.js";
+import { createDoc, newLayer, withPhoto } from "./document.js";
+import { fontFileId, fontFileKind, fontId, isUserFont } from "./fonts.js";
 
 /** @import { State, Size, Adjust } from "./editor-core.js" */
 /** @import { Doc, Layer } from "./document.js" */
+/** @import { UserFont } from "./fonts.js" */
 /**
- * A project as read back: the layers (with new ids), the size of the photo
- * their positions were placed on (null: placed on no photo), the selected one,
- * the photo's adjustments.
- * @typedef {{ size: Size | null, layers: Layer[], selected: string | null, adjust: Adjust }} Project
+ * A document as read back: every field of a Doc but its photo (the editor's own
+ * id): the layers (with new ids), the size of the photo their positions were
+ * placed on (null: placed on no photo), the selected one, the photo's
+ * adjustments, and any other field the Doc has (the refinements).
+ * @typedef {Omit<Doc, "photo">} Project
  */
 /** The photo file as the user gave it, and its matte PNG (null until it arrived). @typedef {{ photo: Blob, matte: Blob | null }} Images */
 /**
+ * A project file as read: its document, and its files (a photo is a File, with
+ * the name and type it was chosen with; null in a file saved with no photo).
+ * @typedef {{ project: Project, photo: File | null, matte: Blob | null, fonts: UserFont[] }} Opened
+ */
+/**
  * Where the work is kept: openBrowserStorage(), or anything with these methods.
  * `save` writes only the parts given: the "history" record (historyData), and
- * photos by key (null removes one).
+ * photos by key (null removes one). The user's fonts are kept apart: `fonts`
+ * reads them all, `addFont` keeps one (until `clear`).
  * @typedef {object} Storage
  * @property {() => Promise<Work | null>} load  null when nothing is kept; throws FormatError when what is kept is damaged or from another format
  * @property {(parts: { history?: object, images?: Map<string, Images | null> }) => Promise<void>} save
  * @property {() => Promise<void>} clear
+ * @property {() => Promise<UserFont[]>} fonts  throws FormatError when one is damaged
+ * @property {(font: UserFont) => Promise<void>} addFont
  */
 
 export const PROJECT_FORMAT = "text-behind-image";
-export const PROJECT_VERSION = 1; // bump when a file of this version would be read wrongly
+export const PROJECT_VERSION = 2; // bump when a file of this version would be read wrongly
 export const PROJECT_FILENAME = "text-behind-image.json";
-export const MAX_PROJECT_BYTES = 1_000_000; // the layers of a picture are a few KB
+export const MAX_PROJECT_BYTES = 100_000_000; // a phone's photo is a few MB (a third more in base64)
 const IMAGES_VERSION = 1;
+const FONT_VERSION = 1;
 
 /** A project file (or a kept copy) that cannot be read; `message` says why, for the status line. */
 export class FormatError extends Error {
   name = "FormatError";
 }
+const damaged = (/** @type {string} */ what) => new FormatError(`This project file is damaged: ${what}.`);
 
-/** A document's project, as plain data (a project file, a kept step): positions in the photo's pixels, with its size. @param {Doc} doc */
-export function projectData(doc) {
-  const i = doc.layers.findIndex((l) => l.id === doc.selected);
-  return {
-    format: PROJECT_FORMAT, version: PROJECT_VERSION, size: doc.size, selected: i < 0 ? null : i,
-    layers: doc.layers.map(({ id, ...state }) => state), // ids are the session's: new ones on opening
-    adjust: doc.adjust,
-  };
+/**
+ * A document as plain data (a project file's "document", a kept step): every field
+ * of the Doc, so a field added to it is kept without a change here; but the photo
+ * (the editor's id: the file is beside it), the layers' ids (the session's: new
+ * ones on opening) and the selected layer as its index.
+ * @param {Doc} doc
+ */
+export function documentData(doc) {
+  const { photo, layers, selected, ...fields } = doc;
+  const i = layers.findIndex((l) => l.id === selected);
+  return { ...fields, selected: i < 0 ? null : i, layers: layers.map(({ id, ...state }) => state) };
 }
 
-/** The project file's text. @param {Doc} doc */
-export const projectJson = (doc) => `${JSON.stringify(projectData(doc), null, 2)}\n`;
+/** Bytes as base64, as JSON carries them (btoa reads a string of bytes, built in slices). @param {ArrayBuffer} bytes */
+export function toBase64(bytes) {
+  const all = new Uint8Array(bytes);
+  let text = "";
+  for (let i = 0; i < all.length; i += 0x8000) text += String.fromCharCode(...all.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+/** The reverse, or throws FormatError naming `what`. @param {unknown} text @param {string} what @returns {Uint8Array<ArrayBuffer>} */
+function fromBase64(text, what) {
+  let bytes = "";
+  try {
+    if (typeof text === "string") bytes = atob(text);
+  } catch {
+    throw damaged(`${what} is not base64`);
+  }
+  if (!bytes) throw damaged(`${what} is empty`);
+  return Uint8Array.from(bytes, (c) => c.charCodeAt(0));
+}
+
+/**
+ * The project file's text: the document, the photo and its matte (or null, before
+ * any photo; a matte that has not arrived), and the user's fonts its layers use.
+ * @param {Doc} doc @param {{ photo: (Blob & { name?: string }) | null, matte: Blob | null, fonts: readonly UserFont[] }} files
+ */
+export async function projectJson(doc, { photo, matte, fonts }) {
+  const used = new Set(doc.layers.map((l) => l.fontFamily));
+  /** @param {Blob} blob */
+  const data = async (blob) => toBase64(await blob.arrayBuffer());
+  const file = {
+    format: PROJECT_FORMAT, version: PROJECT_VERSION,
+    document: documentData(doc),
+    photo: photo && { name: photo.name || "photo", type: photo.type, data: await data(photo) },
+    matte: matte && { type: matte.type || "image/png", data: await data(matte) },
+    fonts: fonts.filter((f) => used.has(f.id)).map(({ id, label, bytes }) => ({ id, label, data: toBase64(bytes) })),
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
 
 /** @param {unknown} v @returns {v is Record<string, unknown>} */
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 /** @param {unknown} v */
 const isLength = (v) => typeof v === "number" && Number.isFinite(v) && v > 0;
+/** @param {unknown} v */
+const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
 
 /**
- * Reads a project (parsed JSON): checks the format, its version and every value's
- * type, or throws FormatError. A setting missing from a layer, or from the photo's
- * adjustments (or the adjustments themselves), takes its default (a file saved
- * before that setting existed still opens); keys it does not know are ignored.
- * @param {unknown} data @returns {Project}
+ * Each of the defaults' keys, checked against the default's type: a key missing
+ * takes the default (a file saved before that setting existed still opens), a key
+ * the defaults lack is ignored.
+ * @param {Record<string, unknown>} given @param {object} defaults @param {string} what
+ */
+function settings(given, defaults, what) {
+  /** @type {Record<string, unknown>} */
+  const read = {};
+  for (const [key, fallback] of Object.entries(defaults)) {
+    const value = key in given ? given[key] : fallback; // null is no number: refused
+    if (typeof value !== typeof fallback || (typeof value === "number" && !Number.isFinite(value))) {
+      throw damaged(`${what} "${key}" is not a ${typeof fallback}`);
+    }
+    read[key] = value;
+  }
+  return read;
+}
+
+/**
+ * How each field of a document is read (checked, with its default when missing);
+ * `selected` is read once the layers are. A field of the Doc not named here is
+ * read as its value in createDoc() is: of the same type, else refused.
+ * @type {Record<string, (value: unknown, read: Record<string, unknown>) => unknown>}
+ */
+const FIELDS = {
+  size: (size = null) => {
+    if (size !== null && !(isObject(size) && isLength(size.width) && isLength(size.height))) {
+      throw damaged('"size" is not a width and a height');
+    }
+    return size && { width: Number(size.width), height: Number(size.height) };
+  },
+  layers: (layers) => {
+    if (!Array.isArray(layers)) throw damaged('"layers" is not a list');
+    return layers.map((layer, i) => {
+      if (!isObject(layer)) throw damaged(`layer ${i + 1} is not a set of settings`);
+      const read = /** @type {State} */ (settings(layer, DEFAULT_STATE, `layer ${i + 1}'s`));
+      return newLayer(null, { ...read, fontFamily: fontId(read.fontFamily) }); // an old font: its served look-alike
+    });
+  },
+  selected: (selected = null, { layers }) => {
+    const list = /** @type {Layer[]} */ (layers);
+    if (selected !== null && !(Number.isInteger(selected) && list[Number(selected)])) throw damaged('"selected" is not one of the layers');
+    return selected === null ? null : list[Number(selected)].id;
+  },
+  adjust: (adjust = {}) => {
+    if (!isObject(adjust)) throw damaged('"adjust" is not a set of photo adjustments');
+    return /** @type {Adjust} */ (settings(adjust, DEFAULT_ADJUST, "the photo adjustment"));
+  },
+  // The cut-out's refinements: brush strokes, relative to the picture (document.js).
+  refine: (strokes = []) => {
+    if (!Array.isArray(strokes)) throw damaged('"refine" is not a list');
+    return strokes.map((s, i) => {
+      const points = isObject(s) && Array.isArray(s.points) ? s.points : null;
+      if (!isObject(s) || !(s.mode === "keep" || s.mode === "remove") || !isNumber(s.size) || !isNumber(s.softness)
+          || !points?.every((p) => Array.isArray(p) && p.length === 2 && p.every(isNumber))) {
+        throw damaged(`refinement ${i + 1} is not a brush stroke`);
+      }
+      return s;
+    });
+  },
+};
+
+/**
+ * Reads a document (a project file's "document", a kept step, or a version 1
+ * file's top level), or throws FormatError. Every field is checked; a setting
+ * missing from a layer or from the adjustments, or a missing field, takes its
+ * default; keys it does not know are ignored.
+ * @param {unknown} data @param {readonly string[]} [keys] the fields to read (a version 1 file has only some) @returns {Project}
+ */
+export function readDocument(data, keys) {
+  if (!isObject(data)) throw damaged('"document" is not a document');
+  const { photo, ...fresh } = createDoc();
+  /** @type {Record<string, unknown>} */
+  const read = {};
+  for (const key of keys ?? new Set([...Object.keys(FIELDS), ...Object.keys(fresh)])) {
+    if (key === "selected") continue;
+    const fallback = /** @type {Record<string, unknown>} */ (fresh)[key];
+    read[key] = FIELDS[key] ? FIELDS[key](data[key], read) : settings({ [key]: data[key] ?? fallback }, { [key]: fallback }, "the field")[key];
+  }
+  read.selected = FIELDS.selected(data.selected, read);
+  return /** @type {Project} */ (read);
+}
+
+/**
+ * Reads a project file's content (parsed JSON), version 2 or 1: checks the format,
+ * its version and every value, or throws FormatError. The files are decoded here;
+ * whether the pictures decode, and fit each other, is checkPictures' to say.
+ * @param {unknown} data @returns {Opened}
  */
 export function readProject(data) {
   if (!isObject(data) || data.format !== PROJECT_FORMAT) {
     throw new FormatError("This is not a Text Behind Image project file.");
   }
-  const { version, size, layers, selected, adjust = {} } = data;
+  const { version } = data;
   if (typeof version === "number" && Number.isInteger(version) && version > PROJECT_VERSION) {
-    throw new FormatError(`This project file is format version ${version}, from a newer editor; this one reads version ${PROJECT_VERSION}.`);
+    throw new FormatError(`This project file is format version ${version}, from a newer editor; this one reads versions 1 to ${PROJECT_VERSION}.`);
   }
+  // Version 1: the layers and adjustments only, at the top level (no photo, no refinements).
+  if (version === 1) return { project: readDocument(data, ["size", "layers", "adjust"]), photo: null, matte: null, fonts: [] };
   if (version !== PROJECT_VERSION) {
-    throw new FormatError(`This project file has an unknown format version (${JSON.stringify(version)}); this editor reads version ${PROJECT_VERSION}.`);
+    throw new FormatError(`This project file has an unknown format version (${JSON.stringify(version)}); this editor reads versions 1 to ${PROJECT_VERSION}.`);
   }
-  const damaged = (/** @type {string} */ what) => new FormatError(`This project file is damaged: ${what}.`);
-  if (size !== null && !(isObject(size) && isLength(size.width) && isLength(size.height))) {
-    throw damaged('"size" is not a width and a height');
-  }
-  if (!Array.isArray(layers)) throw damaged('"layers" is not a list');
-  /** Each of the defaults' keys, checked against the default's type. @param {Record<string, unknown>} given @param {object} defaults @param {string} what */
-  const settings = (given, defaults, what) => {
-    /** @type {Record<string, unknown>} */
-    const read = {};
-    for (const [key, fallback] of Object.entries(defaults)) {
-      const value = key in given ? given[key] : fallback; // null is no number: refused
-      if (typeof value !== typeof fallback || (typeof value === "number" && !Number.isFinite(value))) {
-        throw damaged(`${what} "${key}" is not a ${typeof fallback}`);
-      }
-      read[key] = value;
-    }
-    return read;
+  for (const key of ["document", "photo", "matte", "fonts"]) if (!(key in data)) throw damaged(`"${key}" is missing`);
+  const project = readDocument(data.document);
+  /** @param {unknown} file @param {string} what @returns {Record<string, unknown> | null} */
+  const fileOf = (file, what) => {
+    if (file !== null && !(isObject(file) && typeof file.type === "string")) throw damaged(`${what} is not a file`);
+    return file;
   };
-  const read = layers.map((layer, i) => {
-    if (!isObject(layer)) throw damaged(`layer ${i + 1} is not a set of settings`);
-    const read = /** @type {State} */ (settings(layer, DEFAULT_STATE, `layer ${i + 1}'s`));
-    return newLayer(null, { ...read, fontFamily: fontId(read.fontFamily) }); // an old font: its served look-alike
+  const photo = fileOf(data.photo, "the photo"), matte = fileOf(data.matte, "the matte");
+  if (photo && !/^image\//.test(String(photo.type))) throw damaged(`the photo is of type "${photo.type}", not an image`);
+  if (photo && !project.size) throw damaged('the photo has no "size" for its layers');
+  if (matte && !photo) throw damaged("it has a matte but no photo");
+  if (!Array.isArray(data.fonts)) throw damaged('"fonts" is not a list');
+  /** @type {Map<string, string>} */
+  const ids = new Map(); // a font's id in the file -> its id here (from its bytes)
+  const fonts = data.fonts.map((font, i) => {
+    if (!isObject(font) || typeof font.id !== "string" || typeof font.label !== "string") throw damaged(`font ${i + 1} is not a font`);
+    const bytes = fromBase64(font.data, `font "${font.label}"`).buffer;
+    if (!fontFileKind(bytes)) throw damaged(`font "${font.label}" is not a font file`);
+    const id = fontFileId(bytes);
+    ids.set(font.id, id);
+    return { id, family: id, label: font.label, bytes };
   });
-  if (!isObject(adjust)) throw damaged('"adjust" is not a set of photo adjustments');
-  const adjusted = /** @type {Adjust} */ (settings(adjust, DEFAULT_ADJUST, "the photo adjustment"));
-  if (selected !== null && !(Number.isInteger(selected) && read[Number(selected)])) {
-    throw damaged('"selected" is not one of the layers');
-  }
+  project.layers.forEach((layer, i) => {
+    const id = ids.get(layer.fontFamily) ?? layer.fontFamily;
+    if (isUserFont(id) && !fonts.some((f) => f.id === id)) throw damaged(`layer ${i + 1}'s font is not in it`);
+    layer.fontFamily = id;
+  });
   return {
-    size: size === null ? null : { width: Number(size.width), height: Number(size.height) },
-    layers: read, selected: selected === null ? null : read[Number(selected)].id, adjust: adjusted,
+    project, fonts,
+    photo: photo && new File([fromBase64(photo.data, "the photo")], String(photo.name || "photo"), { type: String(photo.type) }),
+    matte: matte && new Blob([fromBase64(matte.data, "the matte")], { type: String(matte.type) }),
   };
 }
 
 /**
  * Reads a project file's text, or throws FormatError (not JSON, not a project,
- * another version, a wrong shape).
- * @param {string} text @returns {Project}
+ * another version, a wrong shape, a file in it that is no file).
+ * @param {string} text @returns {Opened}
  */
 export function parseProject(text) {
   /** @type {unknown} */
@@ -130,7 +271,7 @@ export function parseProject(text) {
 
 /**
  * Reads a project file (a File from an <input type="file">, or any Blob).
- * @param {Blob} file @returns {Promise<Project>}
+ * @param {Blob} file @returns {Promise<Opened>}
  */
 export async function readProjectFile(file) {
   if (file.size > MAX_PROJECT_BYTES) {
@@ -140,18 +281,37 @@ export async function readProjectFile(file) {
 }
 
 /**
- * The document with a project's layers and adjustments in place of its own, on its own photo:
+ * Checks a project file's pictures, as decoded (their sizes; null: it could not
+ * be decoded), or throws FormatError: a photo or matte that is no picture, a
+ * matte, or layers, placed on a picture of another shape.
+ * @param {Opened} opened @param {Size | null} photo @param {Size | null} matte
+ */
+export function checkPictures({ project, photo: photoFile, matte: matteFile }, photo, matte) {
+  if (photoFile && !photo) throw damaged("its photo cannot be read as an image");
+  if (matteFile && !matte) throw damaged("its matte cannot be read as an image");
+  /** Within a pixel of the photo's shape (a smaller copy's sides are rounded). @param {Size} a @param {Size} b */
+  const fits = (a, b) => Math.abs(a.height - (a.width * b.height) / b.width) <= 1 || Math.abs(a.width - (a.height * b.width) / b.height) <= 1;
+  if (photo && matte && !fits(matte, photo)) {
+    throw damaged(`its matte (${matte.width} x ${matte.height}) does not fit its photo (${photo.width} x ${photo.height})`);
+  }
+  if (photo && project.size && !fits(project.size, photo)) {
+    throw damaged(`its layers were placed on a picture of ${project.size.width} x ${project.size.height}, not on its photo (${photo.width} x ${photo.height})`);
+  }
+}
+
+/**
+ * The document with a project's fields (layers, adjustments, ...) in place of its own, on its own photo:
  * the layers keep their place relative to the picture they were placed on (as
  * with a new photo). Without a photo the document keeps the project's size, so
  * the photo chosen next places them the same way.
- * @param {Doc} doc @param {Project} project @returns {Doc}
+ * @param {Doc} doc @param {Partial<Project>} project @returns {Doc}
  */
-export function withProject(doc, { size, layers, selected, adjust }) {
-  const opened = { ...doc, size, layers, selected, adjust };
+export function withProject(doc, project) {
+  const opened = { ...doc, ...project };
   return doc.size ? withPhoto(opened, doc.photo, doc.size) : opened;
 }
 
-// ---- The browser's copy: the undo history, and the photos it names.
+// ---- The browser's copy: the undo history, the photos it names, the user's fonts.
 
 /** One step as read back. @typedef {{ project: Project, photo: string | null }} Step */
 /**
@@ -161,7 +321,7 @@ export function withProject(doc, { size, layers, selected, adjust }) {
  */
 /** A photo of the editor, as the autosave needs it: a key that never changes, its files. @typedef {Images & { key: string }} KeptPhoto */
 
-const HISTORY_VERSION = 1;
+const HISTORY_VERSION = 2; // 1: each step's document was a version 1 project
 // The photos are the big part (a phone's photo is a few MB): the browser keeps the steps
 // around the present that name at most this many, so a long session cannot fill its storage.
 export const MAX_KEPT_PHOTOS = 3;
@@ -184,14 +344,14 @@ export function keptSteps(entries, at, maxPhotos = MAX_KEPT_PHOTOS) {
 }
 
 /**
- * The "history" record: per step its project, its layers' ids (a layer stays the
- * same layer from step to step) and its photo's key.
+ * The "history" record: per step its document (as in a project file), its layers'
+ * ids (a layer stays the same layer from step to step) and its photo's key.
  * @param {readonly Doc[]} steps @param {number} at @param {(photo: number) => string | null} keyOf
  */
 export function historyData(steps, at, keyOf) {
   return {
     version: HISTORY_VERSION, at,
-    steps: steps.map((doc) => ({ project: projectData(doc), ids: doc.layers.map((l) => l.id), photo: doc.photo ? keyOf(doc.photo) : null })),
+    steps: steps.map((doc) => ({ document: documentData(doc), ids: doc.layers.map((l) => l.id), photo: doc.photo ? keyOf(doc.photo) : null })),
   };
 }
 
@@ -214,21 +374,21 @@ export function readWork({ history, photos = new Map(), layers, images }) {
   if (history === undefined) {
     if (layers === undefined && images === undefined) return null;
     const kept = images === undefined || images === null ? null : readImages(images);
-    const steps = [{ project: readProject(layers), photo: kept && "kept" }];
+    const steps = [{ project: readProject(layers).project, photo: kept && "kept" }];
     return { steps, at: 0, images: new Map(kept ? [["kept", kept]] : []), legacy: true };
   }
-  const damaged = new FormatError("the undo history kept in this browser is damaged or from another version");
-  if (!isObject(history) || history.version !== HISTORY_VERSION || !Array.isArray(history.steps)
-      || !Number.isInteger(history.at) || !history.steps[Number(history.at)]) throw damaged;
+  const spoilt = new FormatError("the undo history kept in this browser is damaged or from another version");
+  if (!isObject(history) || !(history.version === HISTORY_VERSION || history.version === 1) || !Array.isArray(history.steps)
+      || !Number.isInteger(history.at) || !history.steps[Number(history.at)]) throw spoilt;
   /** @type {Map<string, Images>} */
   const read = new Map();
   /** @type {Map<string, string>} */
   const ids = new Map(); // a kept id -> this session's id, the same in every step
   const steps = history.steps.map((/** @type {unknown} */ step) => {
     const kept = isObject(step) ? step.ids : null;
-    if (!isObject(step) || !Array.isArray(kept) || !(step.photo === null || typeof step.photo === "string")) throw damaged;
-    const project = readProject(step.project);
-    if (kept.length !== project.layers.length || !kept.every((id) => typeof id === "string")) throw damaged;
+    if (!isObject(step) || !Array.isArray(kept) || !(step.photo === null || typeof step.photo === "string")) throw spoilt;
+    const project = history.version === 1 ? readProject(step.project).project : readDocument(step.document);
+    if (kept.length !== project.layers.length || !kept.every((id) => typeof id === "string")) throw spoilt;
     const layers = project.layers.map((layer, i) => {
       const id = ids.get(kept[i]) ?? layer.id;
       ids.set(kept[i], id);
@@ -236,12 +396,26 @@ export function readWork({ history, photos = new Map(), layers, images }) {
     });
     const selected = project.selected && layers[project.layers.findIndex((l) => l.id === project.selected)].id;
     if (step.photo !== null && !read.has(step.photo)) {
-      if (!photos.has(step.photo)) throw damaged; // a step whose photo is gone
+      if (!photos.has(step.photo)) throw spoilt; // a step whose photo is gone
       read.set(step.photo, readImages(photos.get(step.photo)));
     }
     return { project: { ...project, layers, selected }, photo: step.photo };
   });
   return { steps, at: Number(history.at), images: read, legacy: false };
+}
+
+/**
+ * Reads the user's fonts the browser kept (their records), or throws FormatError.
+ * @param {readonly unknown[]} records @returns {UserFont[]}
+ */
+export function readFonts(records) {
+  return records.map((record) => {
+    if (!isObject(record) || record.version !== FONT_VERSION || typeof record.label !== "string"
+        || !(record.bytes instanceof ArrayBuffer) || record.id !== fontFileId(record.bytes)) {
+      throw new FormatError("a font kept in this browser is damaged or from another version");
+    }
+    return { id: record.id, family: record.id, label: record.label, bytes: record.bytes };
+  });
 }
 
 /**
@@ -336,6 +510,7 @@ export function storageError(err) {
 
 const STORE = "work";
 const PHOTO = "photo:"; // a photo's record: its key follows
+const FONT = "font:"; // a user's font: its id follows
 
 /** @template T @param {IDBRequest<T>} request @returns {Promise<T>} */
 const requested = (request) => new Promise((resolve, reject) => {
@@ -392,5 +567,11 @@ export function openBrowserStorage(name = "text-behind-image") {
       }
     }),
     clear: () => transact("readwrite", (s) => { s.clear(); }),
+    async fonts() {
+      /** @type {IDBRequest[]} */ const got = [];
+      await transact("readonly", (s) => { got.push(s.getAll(IDBKeyRange.bound(FONT, `${FONT}\uffff`))); });
+      return readFonts(got[0].result);
+    },
+    addFont: ({ id, label, bytes }) => transact("readwrite", (s) => { s.put({ version: FONT_VERSION, id, label, bytes }, FONT + id); }),
   };
 }
