@@ -778,7 +778,7 @@ STORED = """async () => {
   const step = history.steps[history.at];
   const images = step.photo && await get("photo:" + step.photo);
   db.close();
-  return { texts: step.project.layers.map((l) => l.text), photo: Boolean(images?.photo),
+  return { texts: step.document.layers.map((l) => l.text), photo: Boolean(images?.photo),
            matte: Boolean(images?.matte), undo: history.at };
 }"""
 
@@ -934,9 +934,9 @@ def test_a_saved_project_file_opens_again_and_brings_the_layers_back(page):
         page.get_by_test_id("save-project").click()
     path = download.value.path()
     saved = json.loads(Path(path).read_text())
-    assert (saved["format"], saved["version"]) == ("text-behind-image", 1)
-    assert [layer["text"] for layer in saved["layers"]] == ["HHHHHHHH", "FRONT"]
-    assert Path(path).stat().st_size < 10_000  # the layers only: the photo is not in it
+    assert (saved["format"], saved["version"]) == ("text-behind-image", 2)
+    assert [layer["text"] for layer in saved["document"]["layers"]] == ["HHHHHHHH", "FRONT"]
+    assert saved["photo"]["type"] == "image/jpeg"  # the whole work: test_project_and_fonts.py
     before = export(page)
     for _ in range(2):
         page.get_by_test_id("delete-layer").click()

@@ -7,7 +7,7 @@
 // the photo's adjustments and the export's settings. The buttons are here too.
 
 import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
-import { FONTS } from "./fonts.js";
+import { FONTS, FONT_FILES } from "./fonts.js";
 import { DEFAULT_EXPORT, EXPORT_FORMATS, exportFormat } from "./export.js";
 
 /** @import { State, Adjust } from "./editor-core.js" */
@@ -29,6 +29,8 @@ import { DEFAULT_EXPORT, EXPORT_FORMATS, exportFormat } from "./export.js";
  * @property {number} [step]        range only (default 1)
  * @property {string} [unit]        range only: shown after the value ("%", "°")
  * @property {readonly ControlOption[]} [options]  select only
+ * @property {"fonts"} [optionsFrom]  select only: its choices change, and are the snapshot's `menus[optionsFrom]` (see optionsOf)
+ * @property {FileInput} [upload]  a file input shown after it (see FileInput)
  * @property {number} [rows]        textarea only
  * @property {(values: V) => boolean} [shown]  shown only while this holds (see isShown)
  */
@@ -37,6 +39,17 @@ import { DEFAULT_EXPORT, EXPORT_FORMATS, exportFormat } from "./export.js";
  * @template {object} [V=State]
  * @typedef {{id: string, title: string, open: boolean, controls: readonly Control<V>[]}} Section
  */
+
+/**
+ * A file input that comes with a control: the file picked goes to the editor's
+ * method `action` (the font menu's: addFont, a font file of the user's).
+ * @typedef {{ action: "addFont", label: string, testid: string, accept: string, title: string }} FileInput
+ */
+/** @type {FileInput} */
+export const FONT_UPLOAD = {
+  action: "addFont", label: "Add your own font", testid: "font-upload", accept: FONT_FILES,
+  title: "A TTF, OTF, WOFF or WOFF2 file: it joins the font menu, for the selected text, kept in this browser and in your project files",
+};
 
 /** @type {readonly ControlOption[]} */
 const WEIGHTS = [
@@ -61,7 +74,7 @@ export const SECTIONS = [
     id: "text", title: "Text", open: true, controls: [
       { key: "text", label: "Text", type: "textarea", rows: 2, testid: "text-input" },
       { key: "fontFamily", label: "Font", type: "select", testid: "font-family",
-        options: FONTS.map((f) => ({ value: f.id, label: f.label })) },
+        options: FONTS.map((f) => ({ value: f.id, label: f.label })), optionsFrom: "fonts", upload: FONT_UPLOAD },
       { key: "fontWeight", label: "Weight", type: "select", options: WEIGHTS, testid: "font-weight" },
       { key: "color", label: "Colour", type: "color", testid: "text-color" },
       { key: "fill", label: "Fill", type: "select", options: FILLS, testid: "text-fill" },
@@ -202,6 +215,13 @@ export const RETRY = Object.freeze({ label: "Try again", title: "Send the photo 
  */
 export const isShown = (control, values) => !control.shown || control.shown(values);
 
+/**
+ * A select's choices now: its `options`, or, for one whose choices change (the fonts:
+ * the user's own join the menu), the snapshot's `menus[optionsFrom]`.
+ * @template {object} [V=State] @param {Control<V>} control @param {Readonly<Record<string, readonly ControlOption[]>>} [menus]
+ */
+export const optionsOf = (control, menus) => (control.optionsFrom && menus?.[control.optionsFrom]) || control.options || [];
+
 /** The element id for a control (pair it with <label for>). @template {object} [V=State] @param {Control<V>} control */
 export const controlId = (control) => `control-${control.key}`;
 
@@ -246,7 +266,7 @@ export function displayValue(control, state) {
 /** The project's buttons, in order; each frontend renders them, then OPEN_PROJECT. @type {readonly ProjectButton[]} */
 export const PROJECT_ACTIONS = [
   { id: "newWork", label: "New", testid: "new", title: "Start again with no photo (Undo brings the last picture back)" },
-  { id: "saveProject", label: "Save project", testid: "save-project", title: "Download the layers as a JSON file (the photo is not in it)" },
+  { id: "saveProject", label: "Save project", testid: "save-project", title: "Download the whole picture as one file that opens in any browser: the photo, its cut-out, the layers and your fonts" },
 ];
-/** The file input that opens a saved project (its layers replace the current ones). */
+/** The file input that opens a saved project (its photo, layers and fonts replace the current ones). */
 export const OPEN_PROJECT = Object.freeze({ label: "Open project", testid: "open-project", accept: ".json,application/json" });

@@ -10,8 +10,9 @@
 // editor.getSnapshot)`, Svelte a `readable`, and vanilla JS a plain callback.
 //
 // Each concern has its module: the document and its undo history (document.js),
-// the photos and their mattes (photos.js), the backend job (backend.js), keeping
-// the work (persistence.js), drawing (editor-core.js). This file wires them: a
+// the photos and their mattes (photos.js), the backend job (backend.js), the fonts
+// (font-library.js), keeping the work (persistence.js) and the project file
+// (project-file.js), drawing (editor-core.js). This file wires them: a
 // store (the state they share, and `publish`, which every change ends in), then
 // one part per concern (photoFlow, editing, exporting, keepWork), each a function
 // of the store returning some of the Editor's methods.
@@ -20,15 +21,14 @@ import {
   DEFAULT_STATE, clientDeltaToImage, context2d, drawPhoto, drawSelection, drawSubject, drawTexts,
   imageSize, layersOn,
 } from "./editor-core.js";
-import { fontById, fontSource, loadFace } from "./fonts.js";
 import { DEFAULT_EXPORT, encodeJob, exportFileName, exportFormat } from "./export.js";
 import {
   LAYER_CHANGES, createDoc, createHistory, historyShortcut, layerActions, layerAtClient, listKeyTarget,
   moveLayer, nudge, selectLayer, selectedLayer, updateLayer, withPhoto, adjustPhoto,
 } from "./document.js";
-import {
-  FormatError, PROJECT_FILENAME, createAutosave, projectJson, readProjectFile, storageError, withProject,
-} from "./persistence.js";
+import { FormatError, createAutosave, storageError, withProject } from "./persistence.js";
+import { createFontLibrary, userFonts } from "./font-library.js";
+import { projectFile } from "./project-file.js";
 import { CutOutError, createBackend, reason } from "./backend.js";
 import { NotAnImage, createPhotos, modelInput } from "./photos.js";
 
@@ -38,6 +38,8 @@ import { NotAnImage, createPhotos, modelInput } from "./photos.js";
 /** @import { Storage, Work } from "./persistence.js" */
 /** @import { Ctx2D } from "./editor-core.js" */
 /** @import { FontUrl } from "./fonts.js" */
+/** @import { FontLibrary } from "./font-library.js" */
+/** @import { ControlOption } from "./controls.js" */
 /** @import { Backend, BackendOptions } from "./backend.js" */
 /** @import { Photos } from "./photos.js" */
 /**
@@ -59,7 +61,9 @@ import { NotAnImage, createPhotos, modelInput } from "./photos.js";
  * @property {Adjust} adjust  the photo's adjustments (part of the document: undoable)
  * @property {ExportOptions} exportOptions  format, quality and size of the next export
  * @property {boolean} canRetry  the cut-out failed for a reason that may pass: `retry` sends it again
+ * @property {Menus} menus  the choices of the selects whose choices change (controls.js' optionsOf)
  */
+/** The changing menus: `fonts`, the font select's (the served fonts, then the user's). @typedef {{ fonts: readonly ControlOption[] }} Menus */
 /**
  * @typedef {BackendOptions & {
  *   fontUrl: FontUrl, storage?: Storage | null,
@@ -93,8 +97,9 @@ import { NotAnImage, createPhotos, modelInput } from "./photos.js";
  * @property {<K extends keyof Adjust>(key: K, value: Adjust[K]) => void} adjustPhoto  one photo adjustment (a slider movement: one undo step)
  * @property {<K extends keyof ExportOptions>(key: K, value: ExportOptions[K]) => void} setExport  one export setting
  * @property {() => void} newWork  back to the empty editor (one undo step, kept at once)
- * @property {() => void} saveProject  download the layers and adjustments as a project file
- * @property {(file: Blob) => Promise<void>} openProject  a project file's layers and adjustments instead (one undo step), or the status says why not
+ * @property {() => Promise<void>} saveProject  download the whole work (photo, cut-out, document, the user's fonts it uses) as a project file
+ * @property {(file: Blob) => Promise<void>} openProject  a project file's work instead (one undo step), or the status says why not, and nothing changes
+ * @property {(file: Blob) => Promise<void>} addFont  a font file of the user's: a font of the menu, given to the selected text; or the status says why not
  * @property {() => Promise<void>} retry  send the photo for its cut-out again (when `canRetry`)
  */
 /**
@@ -105,6 +110,7 @@ import { NotAnImage, createPhotos, modelInput } from "./photos.js";
  * @property {Photos} photos  the pictures of every photo the history names
  * @property {Status} status
  * @property {ExportOptions} exportOptions  format, quality and size of the next export
+ * @property {Menus} menus
  * @property {number} fonts  bumps when a font file has loaded: the text layers are redrawn
  * @property {{ id: number, input: Promise<Blob> } | null} retryable  the photo whose cut-out
  *   failed for a reason that may pass, and its model input
@@ -126,37 +132,41 @@ const MERGE_MS = 1000; // edits of one control this close together are one undo 
 
 /** @param {EditorOptions} options @returns {Editor} */
 export function createEditor({ loadGradio, fontUrl, url, endpoint, storage = null }) {
-  const store = createStore();
+  const library = createFontLibrary(fontUrl);
+  const store = createStore(library.menu());
   const backend = createBackend({ loadGradio, url, endpoint }); // connects now
   backend.ready.then(
     () => { if (store.status === CONNECTING) store.setStatus("info", READY); }, // not over an upload's or a restore's message
     (err) => store.setStatus("error", `${reason(err)}. You can still add text and download.`),
   );
-  const fonts = fontLoader(store, fontUrl);
+  const fonts = fontLoader(store, library);
   fonts.loadAll(store.history.present.layers); // the default text's font
-  const work = keepWork(store, storage, fonts); // restores the browser's copy, then keeps it
+  const { addFont, restored } = userFonts(store, library, storage); // the user's own font files
+  const work = keepWork(store, storage, fonts, restored); // restores the browser's copy, then keeps it
   const preview = createPreview();
   return {
     subscribe: store.subscribe,
     getSnapshot: () => store.snapshot,
     ...photoFlow(store, backend),
     ...editing(store, fonts),
-    ...exporting(store, fontUrl),
-    ...work,
+    ...exporting(store, library),
+    ...work, addFont,
+    ...projectFile(store, library, storage, fonts, saveBlob),
     renderLayers: (layers, cssSize, dpr) => preview(layers, store.snapshot, store.fonts, cssSize, dpr),
   };
 }
 
-/** @returns {Store} */
-function createStore() {
+/** @param {Menus["fonts"]} fontMenu @returns {Store} */
+function createStore(fontMenu) {
   const history = createHistory(createDoc(), { limit: HISTORY_LIMIT });
   const photos = createPhotos();
   /** @type {Set<() => void>} */
   const listeners = new Set();
   /** @type {Store} */
   const store = {
-    history, photos, status: CONNECTING, exportOptions: DEFAULT_EXPORT, fonts: 0, retryable: null, autosave: null,
-    snapshot: view({ history, photos, status: CONNECTING, exportOptions: DEFAULT_EXPORT, retryable: null }),
+    history, photos, status: CONNECTING, exportOptions: DEFAULT_EXPORT, menus: { fonts: fontMenu }, fonts: 0,
+    retryable: null, autosave: null,
+    snapshot: view({ history, photos, status: CONNECTING, exportOptions: DEFAULT_EXPORT, retryable: null, menus: { fonts: fontMenu } }),
     subscribe(listener) {
       listeners.add(listener);
       return () => { listeners.delete(listener); };
@@ -180,23 +190,23 @@ function createStore() {
   return store;
 }
 
-/** @param {Pick<Store, "history" | "photos" | "status" | "exportOptions" | "retryable">} store @returns {Snapshot} */
-function view({ history, photos, status, exportOptions, retryable }) {
+/** @param {Pick<Store, "history" | "photos" | "status" | "exportOptions" | "retryable" | "menus">} store @returns {Snapshot} */
+function view({ history, photos, status, exportOptions, retryable, menus }) {
   const doc = history.present, photo = photos.get(doc.photo);
   return Object.freeze({
     photo: photo?.picture ?? null, matte: photo?.matte ?? null, photoSize: doc.size,
     state: selectedLayer(doc) ?? DEFAULT_STATE, layers: doc.layers, selected: doc.selected,
     can: Object.freeze({ ...layerActions(doc), undo: history.canUndo, redo: history.canRedo }),
-    status, adjust: doc.adjust, exportOptions, canRetry: retryable?.id === doc.photo,
+    status, adjust: doc.adjust, exportOptions, canRetry: retryable?.id === doc.photo, menus,
   });
 }
 
-/** @param {Store} store @param {FontUrl} fontUrl */
-function fontLoader(store, fontUrl) {
-  /** The file that draws a font id at a weight, loaded once. @param {string} id @param {number} weight */
-  const load = async (id, weight) => loadFace(fontSource(id, weight, fontUrl));
+/** @param {Store} store @param {FontLibrary} library */
+function fontLoader(store, library) {
+  const { load, label } = library; // the file that draws a font id at a weight, loaded once
   const loaded = () => { store.fonts++; store.publish(); };
   return {
+    label,
     /** Loads a font, then redraws; rejects when its file cannot be loaded. @param {string} id @param {number} weight */
     load: (id, weight) => load(id, weight).then(loaded),
     /**
@@ -291,7 +301,7 @@ function editing(store, fonts) {
       const now = history.present.layers.find((l) => l.id === id);
       if (!now || now.fontFamily !== fontFamily || now.fontWeight !== fontWeight) return; // changed again meanwhile
       history.replace(updateLayer(history.present, id, { fontFamily: before.fontFamily, fontWeight: before.fontWeight }));
-      store.setStatus("error", `Could not load the font "${fontById(fontFamily).label}"; keeping the previous font.`);
+      store.setStatus("error", `Could not load the font "${fonts.label(fontFamily)}"; keeping the previous font.`);
     }
   }
 
@@ -358,8 +368,8 @@ function editing(store, fonts) {
   };
 }
 
-/** The export: its settings, the file, the download. @param {Store} store @param {FontUrl} fontUrl */
-function exporting(store, fontUrl) {
+/** The export: its settings, the file, the download. @param {Store} store @param {FontLibrary} library */
+function exporting(store, library) {
   /** @type {Editor["exportBlob"]} */
   async function exportBlob(options = store.exportOptions) {
     const { photo, size, layers, adjust } = store.history.present, shot = store.photos.get(photo);
@@ -367,7 +377,7 @@ function exporting(store, fontUrl) {
     // The text was placed on the screen's photo, which may be a reduced decode: the export
     // decodes the file in full.
     const fonts = [...new Map(layers.map((l) => {
-      const face = fontSource(l.fontFamily, l.fontWeight, fontUrl);
+      const face = library.source(l.fontFamily, l.fontWeight); // a URL, or a user's file's bytes
       return [`${face.family}|${face.weight}`, face];
     })).values()];
     return encodeExport({ photo: shot.file, matte: shot.matte, layers, placedOn: size, adjust, options, fonts });
@@ -399,10 +409,11 @@ function exporting(store, fontUrl) {
 /**
  * Keeping the work (the formats and IndexedDB are persistence.js's): the browser's copy,
  * restored once, at creation, then saved a moment after each change (publish calls
- * autosave.update); New; the project file.
+ * autosave.update); New.
  * @param {Store} store @param {Storage | null} storage @param {Fonts} fonts
+ * @param {Promise<void>} fontsRestored  the user's fonts kept: restored first (texts may use them)
  */
-function keepWork(store, storage, fonts) {
+function keepWork(store, storage, fonts, fontsRestored) {
   const { history, photos } = store;
 
   /** The browser's copy is unusable: cleared, so the next reload starts clean. @param {unknown} err */
@@ -417,6 +428,7 @@ function keepWork(store, storage, fonts) {
     /** @type {Work | null} */
     let work = null, restored = false;
     try {
+      await fontsRestored;
       work = await storage.load();
       restored = work !== null && await reopen(work);
       if (work && !restored) await storage.clear(); // the user started meanwhile: theirs is kept
@@ -475,23 +487,6 @@ function keepWork(store, storage, fonts) {
       store.edit(() => createDoc());
       store.setStatus("info", "New picture. Upload a photo to start (Undo brings the last one back).");
       store.autosave?.flush();
-    },
-    /** @type {Editor["saveProject"]} */
-    saveProject() {
-      saveBlob(new Blob([projectJson(history.present)], { type: "application/json" }), PROJECT_FILENAME);
-      store.setStatus("info", `Saved the layers and the photo adjustments to ${PROJECT_FILENAME} (the photo is not in it).`);
-    },
-    /** @type {Editor["openProject"]} */
-    async openProject(file) {
-      try {
-        const project = await readProjectFile(file);
-        store.edit((doc) => withProject(doc, project));
-        fonts.loadAll(project.layers);
-        const n = project.layers.length;
-        store.setStatus("info", `Opened a project of ${n} text layer${n === 1 ? "" : "s"}.`);
-      } catch (err) {
-        store.setStatus("error", err instanceof FormatError ? err.message : `Could not read this file: ${reason(err)}.`);
-      }
     },
   };
 }

@@ -2,9 +2,11 @@
 // Unit tests of the project file, version 2 (persistence.js): one JSON file that is
 // the whole work (the document, the photo, its matte, the user's fonts), its
 // refusals, and the checks of its pictures. Version 1 files: persistence.test.js.
+import { GlobalFonts, createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { addLayer, adjustPhoto, createDoc, updateLayer, withPhoto } from "./document.js";
-import { DEFAULT_STATE } from "./editor-core.js";
+import { DEFAULT_STATE, context2d, makeCanvas } from "./editor-core.js";
+import { createEditor } from "./editor.js";
 import { fontFileId } from "./fonts.js";
 import {
   FormatError, PROJECT_FORMAT, PROJECT_VERSION, checkPictures, documentData, historyData, parseProject, projectJson,
@@ -14,11 +16,31 @@ import {
 /** @import { Doc } from "./document.js" */
 /** @import { UserFont } from "./fonts.js" */
 /** @import { Opened } from "./persistence.js" */
-/** @import { Size } from "./editor-core.js" */
+/** @import { Size, Ctx2D } from "./editor-core.js" */
+/** @import { FontUrl } from "./fonts.js" */
+/** @import { Editor } from "./editor.js" */
 /** A document's refinements (the brush's strokes: document.js). @param {object} doc @returns {unknown} */
 const refineOf = (doc) => /** @type {{ refine?: unknown }} */ (doc).refine;
 
 const g = /** @type {any} */ (globalThis);
+// The browser's canvas, pictures and fonts, backed by @napi-rs/canvas (as in editor-core.test.js).
+g.OffscreenCanvas ??= class {
+  /** @param {number} w @param {number} h */
+  constructor(w, h) { return createCanvas(w, h); }
+};
+g.createImageBitmap ??= async (/** @type {Blob} */ blob) => loadImage(new Uint8Array(await blob.arrayBuffer()));
+g.FontFace ??= class {
+  /** @param {string} family @param {string | ArrayBuffer} source */
+  constructor(family, source) { Object.assign(this, { family, source }); }
+  async load() {
+    const { family, source } = /** @type {{ family: string, source: string | ArrayBuffer }} */ (/** @type {unknown} */ (this));
+    const url = typeof source === "string" ? /^url\("file:\/\/(.*)"\)$/.exec(source)?.[1] : null;
+    const loaded = url ? GlobalFonts.registerFromPath(decodeURIComponent(url), family) : GlobalFonts.register(g.Buffer.from(source), family);
+    if (!loaded) throw new Error("A network error occurred.");
+    return this;
+  }
+};
+g.fonts ??= { add() {} };
 const fs = g.process.getBuiltinModule("fs"); // Node's, through globalThis: no Node types needed
 const NODE_MODULES = new URL("../../node_modules/", import.meta.url);
 const fontBytes = new Uint8Array(fs.readFileSync(new URL("@fontsource/lobster/files/lobster-latin-400-normal.woff2", NODE_MODULES))).buffer;
@@ -160,5 +182,84 @@ describe("the browser's copy, as project files are", () => {
     expect(() => readFonts([{ ...record, id: "file-0-0" }])).toThrow(/font kept in this browser is damaged/);
     expect(() => readFonts([{ ...record, bytes: "x" }])).toThrow(FormatError);
     expect(() => readFonts([{ ...record, version: 2 }])).toThrow(FormatError);
+  });
+});
+
+describe("Save project and Open project, in the editor", () => {
+  const W = 400, H = 200;
+  /** @type {FontUrl} */
+  const fontUrl = (pkg, file) => new URL(`${pkg}/files/${file}`, NODE_MODULES).href;
+  /** A stand-in for @gradio/client whose every job answers with this matte (a data: URL). @param {string} matteUrl */
+  const gradio = (matteUrl) => {
+    const job = async function* () { yield { type: "data", data: [{ url: matteUrl }] }; };
+    const mod = { handle_file: (/** @type {Blob} */ f) => f, Client: { connect: async () => ({ submit: () => job() }) } };
+    return { loadGradio: async () => /** @type {any} */ (mod), fontUrl, url: "http://backend/" };
+  };
+  /** @param {(ctx: Ctx2D) => void} draw @param {number} [w] @param {number} [h] */
+  const picture = (draw, w = W, h = H) => { const c = makeCanvas(w, h); draw(context2d(c)); return c; };
+  const photo = picture((ctx) => { ctx.fillStyle = "#234"; ctx.fillRect(0, 0, W, H); ctx.fillStyle = "#fff"; ctx.fillRect(150, 50, 100, 100); });
+  const matte = picture((ctx) => ctx.fillRect(75, 25, 50, 50), W / 2, H / 2);
+  const png = async (/** @type {any} */ c) => new File([await c.encode("png")], "photo.png", { type: "image/png" });
+  /** The project file an editor saves: its download, caught (a stand-in link; no page here). @param {Editor} editor */
+  async function saved(editor) {
+    /** @type {Blob | null} */
+    let blob = null;
+    const { createObjectURL } = URL;
+    URL.createObjectURL = (/** @type {Blob} */ b) => { blob = b; return "blob:project"; };
+    g.document = { createElement: () => ({ click() {}, remove() {} }), body: { append() {} } };
+    try {
+      await editor.saveProject();
+    } finally {
+      URL.createObjectURL = createObjectURL;
+      delete g.document;
+    }
+    return /** @type {Blob} */ (/** @type {unknown} */ (blob));
+  }
+  /** @param {Blob} blob */
+  const pixels = async (blob) => {
+    const image = await loadImage(new Uint8Array(await blob.arrayBuffer()));
+    return context2d(picture((ctx) => ctx.drawImage(/** @type {any} */ (image), 0, 0))).getImageData(0, 0, W, H).data;
+  };
+
+  it("opens in another editor, with nothing kept, as the same picture", async () => {
+    const one = createEditor(gradio(/** @type {any} */ (matte).toDataURL("image/png")));
+    await one.loadFile(await png(photo));
+    await one.set("text", "ARCH");
+    await one.set("color", "#ff0000");
+    await one.set("bend", 70);
+    one.act("addLayer");
+    await one.set("text", "Mine");
+    await one.addFont(new File([fontBytes], "lobster.woff2"));
+    expect(one.getSnapshot().status.text).toBe('Added your font "lobster" to the selected text.');
+    expect(one.getSnapshot().menus.fonts.at(-1)).toEqual({ value: FONT.id, label: "lobster" });
+    one.adjustPhoto("contrast", 140);
+    const file = await saved(one);
+    expect(one.getSnapshot().status.text).toMatch(/^Saved text-behind-image.json: the photo, its cut-out, the layers and your fonts/);
+
+    const other = createEditor(gradio("data:,never-asked"));
+    const before = other.getSnapshot();
+    await other.openProject(new File(["{ not json"], "x.json"));
+    expect(other.getSnapshot().status).toEqual({ kind: "error", text: "This file is not a project file: it is not JSON." });
+    expect(other.getSnapshot().layers).toBe(before.layers);
+    await other.openProject(file);
+    const opened = other.getSnapshot();
+    expect(opened.status).toEqual({ kind: "done", text: "Opened the project: its photo and 2 text layers." });
+    expect(opened.layers.map((l) => [l.text, l.bend, l.fontFamily])).toEqual([["ARCH", 70, "anton"], ["Mine", 0, FONT.id]]);
+    expect(opened.menus.fonts.at(-1)).toEqual({ value: FONT.id, label: "lobster" });
+    expect(opened.matte).not.toBeNull(); // the file's: the backend was not asked
+    expect(await pixels(await other.exportBlob())).toEqual(await pixels(await one.exportBlob()));
+    other.act("undo"); // opening was one step
+    expect(other.getSnapshot().photo).toBeNull();
+  });
+
+  it("refuses a file whose matte does not fit its photo, changing nothing", async () => {
+    const one = createEditor(gradio(/** @type {any} */ (picture((ctx) => ctx.fillRect(0, 0, 10, 10), 50, 50)).toDataURL("image/png")));
+    await one.loadFile(await png(photo)); // the backend answers with a square matte
+    const file = await saved(one);
+    const other = createEditor(gradio("data:,never-asked"));
+    await other.set("text", "KEEP");
+    await other.openProject(file);
+    expect(other.getSnapshot().status).toEqual({ kind: "error", text: "This project file is damaged: its matte (50 x 50) does not fit its photo (400 x 200)." });
+    expect([other.getSnapshot().photo, other.getSnapshot().state.text]).toEqual([null, "KEEP"]);
   });
 });

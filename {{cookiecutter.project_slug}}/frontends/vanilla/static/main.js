@@ -4,14 +4,14 @@
 // with the React and Svelte frontends). Plain ES modules: no build step.
 import {
   ACTIONS, OPEN_PROJECT, PROJECT_ACTIONS, SECTIONS, actionTitle, controlId, displayValue, inputValue, isShown, layerItemId, layerItems,
-  parseInput,
+  optionsOf, parseInput,
 } from "./controls.js";
 import { EXPORT_SECTION, PHOTO_SECTION, RETRY, downloadLabel } from "./controls.js";
 import { fitInto } from "./editor-core.js";
 import { createEditor } from "./editor.js";
 import { openBrowserStorage } from "./persistence.js";
 
-/** @import { Control } from "./controls.js" */
+/** @import { Control, ControlOption, FileInput } from "./controls.js" */
 /** @import { Snapshot } from "./editor.js" */
 /** @import { FontUrl } from "./fonts.js" */
 /**
@@ -50,7 +50,7 @@ const layers = { photo: $("background"), text: $("text-layer"), subject: $("fore
 
 /** @type {Binding} */
 const LAYER = { read: (s) => s.state, write: /** @type {Binding["write"]} */ (editor.set) };
-/** @type {{control: Control, field: HTMLElement, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, output: HTMLOutputElement | null, read: Binding["read"]}[]} */
+/** @type {{control: Control, field: HTMLElement, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, output: HTMLOutputElement | null, read: Binding["read"], listed?: readonly ControlOption[]}[]} */
 const fields = [];
 
 /** @param {Control} control */
@@ -95,12 +95,28 @@ function createField(control, { read, write } = LAYER) {
   } else {
     field.append(label, input);
   }
+  if (control.upload) field.append(createUpload(control.upload));
   input.addEventListener("input", () => {
     const raw = input instanceof HTMLInputElement && input.type === "checkbox" ? input.checked : input.value;
     write(control.key, parseInput(control, raw));
   });
   fields.push({ control, field, input, output, read });
   return field;
+}
+
+// A control's file input (the font menu's: a font file of the user's, for editor.addFont).
+/** @param {FileInput} upload */
+function createUpload({ action, label, testid, accept, title }) {
+  const input = Object.assign(document.createElement("input"), { type: "file", accept, title });
+  input.dataset.testid = testid;
+  input.addEventListener("change", () => {
+    const file = input.files?.[0];
+    input.value = ""; // picking the same file again reads it again
+    if (file) editor[action](file);
+  });
+  const box = Object.assign(document.createElement("label"), { className: "upload" });
+  box.append(Object.assign(document.createElement("span"), { textContent: label }), input);
+  return box;
 }
 
 // A titled group of fields (a <details>): the layer's sections, the photo's adjustments and
@@ -163,8 +179,14 @@ function render() {
   statusLine.textContent = status.text; // textContent: messages never become HTML
   statusLine.dataset.kind = status.kind;
   retryButton.hidden = !snapshot.canRetry;
-  for (const { control, field, input, output, read } of fields) {
+  for (const f of fields) {
+    const { control, field, input, output, read } = f;
     const values = /** @type {typeof state} */ (read(snapshot));
+    const options = control.optionsFrom && optionsOf(control, snapshot.menus); // a menu that changes (the fonts)
+    if (options && options !== f.listed && input instanceof HTMLSelectElement) {
+      input.replaceChildren(...options.map((o) => new Option(o.label, o.value)));
+      f.listed = options;
+    }
     const value = inputValue(control, values); // e.g. a font reverted after a failed download
     if (input instanceof HTMLInputElement && input.type === "checkbox") input.checked = Boolean(value);
     else if (input.value !== value) input.value = String(value);

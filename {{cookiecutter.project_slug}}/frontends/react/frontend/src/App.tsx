@@ -62,7 +62,7 @@ export default function App() {
           <Layers editor={editor} snapshot={snapshot} />
           <fieldset id="layer-settings" className="layer-settings" disabled={!snapshot.selected}>
             <legend className="sr-only">The selected layer</legend>
-            <Controls state={state} onSet={editor.set} />
+            <Controls state={state} onSet={editor.set} menus={snapshot.menus} onUpload={(upload, file) => editor[upload.action](file)} />
           </fieldset>
           <SettingsSection section={PHOTO_SECTION} state={snapshot.adjust} onSet={editor.adjustPhoto} />
           <SettingsSection section={EXPORT_SECTION} state={snapshot.exportOptions} onSet={editor.setExport} />

@@ -1,23 +1,25 @@
 // The controls, generated from the shared description in lib/controls.js, so
 // all three frontends show the same inputs with the same labels and testids.
-import { SECTIONS, controlId, displayValue, inputValue, isShown, parseInput } from "./lib/controls.js";
+import { SECTIONS, controlId, displayValue, inputValue, isShown, optionsOf, parseInput } from "./lib/controls.js";
 import type { ChangeEvent } from "react";
-import type { Control, Section } from "./lib/controls.js";
+import type { Control, FileInput, Section } from "./lib/controls.js";
 import type { Editor, Snapshot } from "./lib/editor.js";
 
 type State = Snapshot["state"];
-type Props = { state: State; onSet: Editor["set"] };
+// `menus`: the choices that change (the user's fonts); `onUpload`: a control's file input was used.
+type Extras = { menus?: Snapshot["menus"]; onUpload?: (upload: FileInput, file: File) => unknown };
+type Props = { state: State; onSet: Editor["set"] } & Extras;
 // A field edits the selected layer (V = State), the photo's adjustments or the export's settings.
-type FieldProps<V extends object> = { control: Control<V>; state: V; onSet: (key: keyof V & string, value: V[keyof V]) => unknown };
+type FieldProps<V extends object> = { control: Control<V>; state: V; onSet: (key: keyof V & string, value: V[keyof V]) => unknown } & Extras;
 
-export function Controls({ state, onSet }: Props) {
+export function Controls({ state, onSet, menus, onUpload }: Props) {
   return SECTIONS.map((section) => (
     // `open` is only the initial state: React leaves the attribute alone while
     // the prop doesn't change, so the user's toggling sticks.
     <details key={section.id} className="section" open={section.open}>
       <summary>{section.title}</summary>
       {section.controls.map((control) => (
-        <Field key={control.key} control={control} state={state} onSet={onSet} />
+        <Field key={control.key} control={control} state={state} onSet={onSet} menus={menus} onUpload={onUpload} />
       ))}
     </details>
   ));
@@ -26,7 +28,7 @@ export function Controls({ state, onSet }: Props) {
 // One controlled input: its value always comes from the editor's state (so a
 // reverted font shows up in the select), and every edit goes back through
 // editor.set, which updates the state synchronously, before React re-renders.
-function Field<V extends object>({ control, state, onSet }: FieldProps<V>) {
+function Field<V extends object>({ control, state, onSet, menus, onUpload }: FieldProps<V>) {
   const id = controlId(control);
   const value = inputValue(control, state);
   const hidden = !isShown(control, state);
@@ -53,7 +55,7 @@ function Field<V extends object>({ control, state, onSet }: FieldProps<V>) {
   } else if (control.type === "select") {
     input = (
       <select value={String(value)} {...common}>
-        {control.options?.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {optionsOf(control, menus).map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
       </select>
     );
   } else if (control.type === "range") {
@@ -68,7 +70,25 @@ function Field<V extends object>({ control, state, onSet }: FieldProps<V>) {
         {control.type === "range" && <> <output htmlFor={id}>{displayValue(control, state)}</output></>}
       </label>
       {input}
+      {control.upload && onUpload && <Upload upload={control.upload} onFile={(file) => onUpload(control.upload!, file)} />}
     </div>
+  );
+}
+
+// A control's file input (the font menu's: a font file of the user's).
+function Upload({ upload, onFile }: { upload: FileInput; onFile: (file: File) => unknown }) {
+  return (
+    <label className="upload">
+      <span>{upload.label}</span>
+      <input
+        type="file" accept={upload.accept} title={upload.title} data-testid={upload.testid}
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          e.currentTarget.value = ""; // picking the same file again reads it again
+          if (file) onFile(file);
+        }}
+      />
+    </label>
   );
 }
 
