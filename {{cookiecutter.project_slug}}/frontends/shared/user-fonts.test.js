@@ -4,10 +4,13 @@
 // @napi-rs/canvas standing in for the browser's canvas and FontFace.
 import { GlobalFonts, createCanvas } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
+import { CONTROLS, FONT_UPLOAD, optionsOf } from "./controls.js";
 import { context2d, createState, drawText, makeCanvas } from "./editor-core.js";
 import {
   FontFileError, MAX_FONT_BYTES, fontFamily, fontFileId, fontFileKind, fontName, isUserFont, loadUserFont, readFontFile,
 } from "./fonts.js";
+
+/** @import { Control } from "./controls.js" */
 
 const g = /** @type {any} */ (globalThis);
 g.OffscreenCanvas ??= class {
@@ -151,5 +154,19 @@ describe("reading a user's font file", () => {
     let differ = 0;
     for (let i = 3; i < after.length; i += 4) if ((after[i] > 128) !== (before[i] > 128)) differ++;
     expect(differ).toBeGreaterThan(500);
+  });
+});
+
+describe("the font menu's controls", () => {
+  it("offer a file input for a font of one's own, and a menu that grows", () => {
+    const font = /** @type {Control} */ (CONTROLS.find((c) => c.key === "fontFamily"));
+    expect(font.upload).toBe(FONT_UPLOAD);
+    expect(FONT_UPLOAD).toMatchObject({ action: "addFont", testid: "font-upload", label: "Add your own font" });
+    for (const type of [".ttf", ".otf", ".woff", ".woff2"]) expect(FONT_UPLOAD.accept.split(",")).toContain(type);
+    expect(optionsOf(font)).toBe(font.options); // before any menu: the served fonts
+    const menu = [...(font.options ?? []), { value: "file-0-1", label: "Mine" }];
+    expect(optionsOf(font, { fonts: menu })).toBe(menu);
+    const weight = /** @type {Control} */ (CONTROLS.find((c) => c.key === "fontWeight"));
+    expect(optionsOf(weight, { fonts: menu })).toBe(weight.options); // a fixed menu stays
   });
 });
