@@ -10,7 +10,8 @@ must change the exported PNG, and checks that it changed nothing anywhere else.
 import numpy as np
 import pytest
 
-from tests.test_frontend import (
+from tests.test_frontend import (  # noqa: F401 (checked_pages: the autouse fixture, by name)
+    checked_pages,
     export,
     is_red,
     open_editor,
@@ -26,6 +27,22 @@ pytestmark = pytest.mark.browser
 WIDTH = 1200  # photo_bytes()'s width: image pixels per stage width
 SIZE = 8  # the brush's size in the tests: 8% of the long side, a 96 px wide brush
 RADIUS = SIZE / 100 * WIDTH / 2
+
+
+@pytest.fixture
+def page(browser, server_url):
+    page = open_editor(browser, server_url)
+    yield page
+    page.close()
+
+
+def wait_pressed(page, mode, pressed=True):
+    """The mode's button shows it is pressed (or not): the page redraws at its next frame."""
+    page.wait_for_function(
+        "([id, want]) => document.querySelector(`[data-testid=${id}]`)"
+        ".getAttribute('aria-pressed') === want",
+        arg=[f"refine-{mode}", "true" if pressed else "false"],
+    )
 
 
 def start(page):
@@ -50,6 +67,7 @@ def paint(page, mode, a, b):
     button = page.get_by_test_id(f"refine-{mode}")
     if button.get_attribute("aria-pressed") != "true":
         button.click()
+        wait_pressed(page, mode)
     page.mouse.move(*to_page(page, *a))
     page.mouse.down()
     page.mouse.move(*to_page(page, *b), steps=8)
@@ -148,10 +166,11 @@ def test_the_strokes_survive_a_reload(page):
     start(page)
     paint(page, "remove", (650, 400), (900, 400))
     painted = export(page)
-    poll = f"""() => {{
-      ({KEPT_STROKES})().then((n) => {{ window.keptStrokes = n; }});
+    # Each poll starts a read and checks the last one that finished (no promise is awaited).
+    poll = """() => {
+      (READ)().then((n) => { window.keptStrokes = n; });
       return window.keptStrokes === 1;
-    }}"""
+    }""".replace("READ", KEPT_STROKES)
     page.wait_for_function(poll, polling=100)
     page.reload()
     wait_for_status(page, "Restored", "done")
@@ -170,15 +189,16 @@ def test_pressing_the_active_mode_again_moves_the_text_again(page):
     page.get_by_text("Refine the cut-out").click()
     keep, remove = page.get_by_test_id("refine-keep"), page.get_by_test_id("refine-remove")
 
-    def pressed():
-        return [keep.get_attribute("aria-pressed"), remove.get_attribute("aria-pressed")]
+    def pressed(keep_pressed, remove_pressed):
+        wait_pressed(page, "keep", keep_pressed)
+        wait_pressed(page, "remove", remove_pressed)
 
     keep.click()
-    assert pressed() == ["true", "false"]
+    pressed(True, False)
     remove.click()  # the other mode: switches
-    assert pressed() == ["false", "true"]
+    pressed(False, True)
     remove.click()  # the active one again: back to moving the text
-    assert pressed() == ["false", "false"]
+    pressed(False, False)
     x, y = to_page(page, 600, 400)
     page.mouse.move(x, y)
     page.mouse.down()

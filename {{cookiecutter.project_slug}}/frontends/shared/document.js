@@ -5,7 +5,7 @@
 // (a Doc names its photo by id).
 
 import { DEFAULT_ADJUST, createState, layerAt } from "./editor-core.js";
-import { extendStroke } from "./refine.js";
+import { resetRefine } from "./refine.js";
 
 /** @import { State, Size, Adjust, Stroke } from "./editor-core.js" */
 /** One text layer: its settings, and an id that stays the same through edits. @typedef {State & { id: string }} Layer */
@@ -110,21 +110,6 @@ export function withPhoto(doc, photo, size) {
   const refine = photo === doc.photo ? doc.refine : [];
   return { ...doc, photo, size, refine, layers: doc.layers.map((l) => ({ ...l, ...place(l) })) };
 }
-
-// ---- The brush's strokes (refine.js makes them from the pointer)
-
-/** A new stroke, over the others. @param {Doc} doc @param {Stroke} stroke @returns {Doc} */
-export const addStroke = (doc, stroke) => ({ ...doc, refine: [...doc.refine, stroke] });
-
-/** The last stroke, on to one more point of the photo (image pixels). @param {Doc} doc @param {{x: number, y: number}} point @returns {Doc} */
-export function continueStroke(doc, point) {
-  const last = doc.refine.at(-1);
-  const next = last && doc.size && extendStroke(last, point, doc.size);
-  return next && next !== last ? { ...doc, refine: doc.refine.with(-1, next) } : doc;
-}
-
-/** No strokes: the model's cut-out as it came. @param {Doc} doc @returns {Doc} */
-export const resetRefine = (doc) => (doc.refine.length ? { ...doc, refine: [] } : doc);
 
 /**
  * The id of the topmost layer under a point of the preview (CSS pixels from its

@@ -8,6 +8,7 @@
 import { context2d, drawStroke, makeCanvas, refineMatte } from "./editor-core.js";
 
 /** @import { Picture, Size, Stroke, Ctx2D, AnyCanvas } from "./editor-core.js" */
+/** @import { Doc, History } from "./document.js" */
 /**
  * The brush. `mode`: what a drag on the stage does, null = it moves the text; `size`: the
  * diameter in % of the photo's long side; `softness`: the fading share of the radius, in %.
@@ -47,6 +48,21 @@ export function extendStroke(stroke, point, size) {
   if (gap < (stroke.size * Math.max(size.width, size.height)) / 20) return stroke;
   return { ...stroke, points: [...stroke.points, relative(point, size)] };
 }
+
+// ---- The strokes in the document (document.js's Doc: `refine`)
+
+/** A new stroke, over the others. @param {Doc} doc @param {Stroke} stroke @returns {Doc} */
+export const addStroke = (doc, stroke) => ({ ...doc, refine: [...doc.refine, stroke] });
+
+/** The last stroke, on to one more point of the photo (image pixels). @param {Doc} doc @param {{x: number, y: number}} point @returns {Doc} */
+export function continueStroke(doc, point) {
+  const last = doc.refine.at(-1);
+  const next = last && doc.size && extendStroke(last, point, doc.size);
+  return next && next !== last ? { ...doc, refine: doc.refine.with(-1, next) } : doc;
+}
+
+/** No strokes: the model's cut-out as it came. @param {Doc} doc @returns {Doc} */
+export const resetRefine = (doc) => (doc.refine.length ? { ...doc, refine: [] } : doc);
 
 /** @param {unknown} v @param {number} min @param {number} max */
 const within = (v, min, max) => typeof v === "number" && Number.isFinite(v) && v >= min && v <= max;
@@ -118,4 +134,95 @@ export function drawBrushOutline(ctx, brush, at, longSide, dpr = 1) {
     ctx.stroke();
   }
   ctx.restore();
+}
+
+// ---- The brush on the stage (editor.js hands it the stage's pointer first)
+
+/**
+ * The editor's store, as far as the brush is concerned (editor.js's Store is one).
+ * @typedef {object} BrushHost
+ * @property {History<Doc>} history
+ * @property {Brush} brush
+ * @property {{x: number, y: number} | null} pointer  where the outline is drawn (image pixels); null: nowhere
+ * @property {(change: (doc: Doc) => Doc, group?: string) => void} edit  one change, as an undo step
+ * @property {() => void} publish
+ * @property {(kind: "info", text: string) => void} setStatus
+ */
+
+/** What the status line says when a mode is turned on. */
+const MODE_STATUS = {
+  keep: "Keep: drag over the picture to paint the subject back. Press Keep again to move the text.",
+  remove: "Remove: drag over the picture to take the subject away. Press Remove again to move the text.",
+};
+
+const NO_MATTE = "The brush refines the cut-out: it paints once the cut-out has arrived.";
+
+/**
+ * The brush's side of the stage. While a mode is on, a press starts a stroke and the drag
+ * that follows continues it, one undo step (a text drag is one too); the outline follows the
+ * pointer, hovering or painting. Otherwise `press` and `drag` answer false: the text moves.
+ * @param {BrushHost} host @param {() => boolean} hasMatte  no matte yet: nothing to refine
+ */
+export function brushing(host, hasMatte) {
+  const { history } = host;
+  /** @type {{ x: number, y: number, group: string } | null} */
+  let pen = null; // the stroke being painted: the pointer (CSS pixels from the stage's corner), its undo group
+  let strokes = 0;
+  /** A point of the stage (CSS pixels, the stage `width` wide) in image pixels, or null (no photo). @param {number} x @param {number} y @param {number} width */
+  const onPhoto = (x, y, width) => {
+    const { size } = history.present;
+    return size && width ? { x: (x * size.width) / width, y: (y * size.width) / width } : null;
+  };
+  /** @param {{x: number, y: number} | null} at */
+  const pointAt = (at) => { host.pointer = host.brush.mode ? at : null; };
+  return {
+    /** @template {keyof Brush} K @param {K} key @param {Brush[K]} value */
+    setBrush(key, value) {
+      host.brush = { ...host.brush, [key]: value };
+      host.publish();
+    },
+    /** Presses a mode's button: on, or off again (the text moves). @param {Stroke["mode"]} mode */
+    toggleBrush(mode) {
+      const on = host.brush.mode !== mode;
+      host.brush = { ...host.brush, mode: on ? mode : null };
+      pen = host.pointer = null;
+      // Never refused (nor its button disabled): a mode turned on before the cut-out arrived, or
+      // with none coming, can always be turned off again.
+      host.setStatus("info", !on ? "Drag the text to move it." : hasMatte() ? MODE_STATUS[mode] : NO_MATTE);
+    },
+    /** A press on the stage: true when the brush takes it. @param {number} x @param {number} y @param {number} width */
+    press(x, y, width) {
+      pen = null;
+      if (!host.brush.mode) return false;
+      const at = onPhoto(x, y, width);
+      pointAt(at);
+      if (!at || !hasMatte()) return true;
+      pen = { x, y, group: `paint:${++strokes}` };
+      host.edit((doc) => addStroke(doc, startStroke(host.brush, at, /** @type {Size} */ (doc.size))), pen.group);
+      return true;
+    },
+    /** The pressed pointer moved by dx, dy CSS pixels: true when the brush takes it. @param {number} dx @param {number} dy @param {number} width */
+    drag(dx, dy, width) {
+      if (!host.brush.mode) return false;
+      if (!pen) return true;
+      pen = { ...pen, x: pen.x + dx, y: pen.y + dy };
+      const at = onPhoto(pen.x, pen.y, width), before = history.present;
+      pointAt(at);
+      if (at) host.edit((doc) => continueStroke(doc, at), pen.group);
+      if (history.present === before) host.publish(); // the outline moved all the same
+      return true;
+    },
+    /** The pointer moved over the stage, not pressed (the outline follows it). @param {number} x @param {number} y @param {number} width */
+    hover(x, y, width) {
+      if (!host.brush.mode) return;
+      pointAt(onPhoto(x, y, width));
+      host.publish();
+    },
+    /** The pointer left the stage: no outline. */
+    leave() {
+      if (!host.pointer) return;
+      host.pointer = null;
+      host.publish();
+    },
+  };
 }

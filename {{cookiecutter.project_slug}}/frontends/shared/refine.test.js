@@ -5,13 +5,18 @@
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { BRUSH_MODES, REFINE_RESET, REFINE_SECTION, parseInput } from "./controls.js";
-import { DEFAULT_ADJUST, context2d, createState, drawStroke, makeCanvas, refineMatte, renderExport } from "./editor-core.js";
-import { addStroke, continueStroke, createDoc, createHistory, layerActions, resetRefine, withPhoto } from "./document.js";
+import { DEFAULT_ADJUST, context2d, createState, makeCanvas, refineMatte, renderExport } from "./editor-core.js";
+import { createDoc, createHistory, layerActions, withPhoto } from "./document.js";
+import { createEditor } from "./editor.js";
 import { encodeJob } from "./export.js";
 import { FormatError, parseProject, projectJson, readProject, withProject } from "./persistence.js";
-import { DEFAULT_BRUSH, createRefiner, drawBrushOutline, extendStroke, readStrokes, startStroke } from "./refine.js";
+import {
+  DEFAULT_BRUSH, addStroke, continueStroke, createRefiner, drawBrushOutline, extendStroke, readStrokes, resetRefine,
+  startStroke,
+} from "./refine.js";
 
 /** @import { AnyCanvas, Ctx2D, Stroke } from "./editor-core.js" */
+/** @import { GradioModule } from "./backend.js" */
 
 const g = /** @type {any} */ (globalThis);
 g.OffscreenCanvas ??= class {
@@ -290,5 +295,95 @@ describe("the brush's controls", () => {
     expect(alphaAt(c, 200 + 20, 100)).toBeGreaterThan(100);
     expect(alphaAt(c, 200, 100)).toBe(0);
     expect(alphaAt(c, 200 + 30, 100)).toBe(0);
+  });
+});
+
+describe("the brush in the editor", () => {
+  /** An editor whose stand-in backend answers every photo with `matte`, and the photo loaded. */
+  async function editorWithPhoto() {
+    const matteUrl = /** @type {any} */ (matte).toDataURL("image/png");
+    /** @type {GradioModule} */
+    const gradio = {
+      handle_file: (/** @type {Blob} */ file) => file,
+      Client: {
+        connect: async () => ({
+          async* submit() { yield { type: "data", data: [{ url: matteUrl }] }; },
+        }),
+      },
+    };
+    const editor = createEditor({ loadGradio: async () => gradio, fontUrl: () => "file:///none", url: "http://backend/" });
+    const press = editor.pickAt(W / 2, H / 2, W); // no photo yet: nothing to paint, or to move
+    await editor.loadFile(await /** @type {any} */ (photo).convertToBlob({ type: "image/png" }));
+    expect(editor.getSnapshot().matte).not.toBeNull();
+    return { editor, press };
+  }
+  /** A drag on the stage shown at the photo's size (CSS pixels = image pixels). @param {ReturnType<typeof createEditor>} editor */
+  const drag = (editor, [x, y] = [120, 100], [dx, dy] = [10, 0], steps = 10) => {
+    const picked = editor.pickAt(x, y, W);
+    for (let i = 0; i < steps; i++) editor.moveBy(dx, dy, W);
+    return picked;
+  };
+
+  it("paints while a mode is on, one undo step a stroke; pressing the mode again moves the text", async () => {
+    const { editor } = await editorWithPhoto();
+    const text = () => [editor.getSnapshot().state.x, editor.getSnapshot().state.y];
+    const placed = text();
+    editor.toggleBrush("remove");
+    expect(editor.getSnapshot().brush.mode).toBe("remove");
+    expect(editor.getSnapshot().status.text).toMatch(/^Remove: drag over the picture/);
+    expect(drag(editor)).toBe(false);
+    drag(editor, [150, 50], [0, 10]);
+    const { refine } = editor.getSnapshot();
+    expect(refine.map((s) => [s.mode, s.points.length])).toEqual([["remove", 11], ["remove", 11]]);
+    expect(refine[0].points.at(-1)).toEqual([220 / W, 100 / H]); // the pointer's way, in fractions of the photo
+    expect(text()).toEqual(placed); // the text stayed
+    expect(editor.getSnapshot().can.resetRefine).toBe(true);
+    editor.act("undo"); // the second stroke, whole
+    expect(editor.getSnapshot().refine).toHaveLength(1);
+    editor.act("resetRefine");
+    expect(editor.getSnapshot().refine).toEqual([]);
+    editor.act("undo");
+    expect(editor.getSnapshot().refine).toHaveLength(1);
+    editor.toggleBrush("keep"); // the other mode: switches
+    expect(editor.getSnapshot().brush.mode).toBe("keep");
+    editor.toggleBrush("keep"); // the same again: off
+    expect(editor.getSnapshot().brush.mode).toBeNull();
+    drag(editor, [W / 2, H / 2], [-5, 0], 4);
+    expect(text()).toEqual([placed[0] - 20, placed[1]]); // a drag moves the text again
+    expect(editor.getSnapshot().refine).toHaveLength(1);
+  });
+
+  it("does nothing before there is a photo", async () => {
+    const { editor, press } = await editorWithPhoto();
+    expect(press).toBe(false);
+    expect(editor.getSnapshot().refine).toEqual([]);
+  });
+
+  it("draws the strokes in the preview and the export, and the outline in the preview only", async () => {
+    const { editor } = await editorWithPhoto();
+    editor.setBrush("size", 10);
+    editor.setBrush("softness", 0);
+    editor.toggleBrush("remove");
+    drag(editor, [170, 100], [6, 0]); // across the square's left part
+    editor.hover(300, 40, W);
+    expect(editor.getSnapshot().pointer).toEqual({ x: 300, y: 40 });
+    const layers = { photo: makeCanvas(1, 1), text: makeCanvas(1, 1), subject: makeCanvas(1, 1), front: makeCanvas(1, 1) };
+    editor.renderLayers(layers, { width: W, height: H });
+    expect(alphaAt(layers.subject, 200, 100)).toBe(0); // taken away
+    expect(alphaAt(layers.subject, 200, 70)).toBe(255); // the rest of the square stays
+    expect(alphaAt(layers.front, 300, 40)).toBe(0); // a ring, not a disc
+    expect(alphaAt(layers.front, 320, 40)).toBeGreaterThan(100); // the ring, 20 px out: the brush's radius
+    editor.leave();
+    editor.renderLayers(layers, { width: W, height: H });
+    expect(alphaAt(layers.front, 320, 40)).toBe(0);
+
+    // The export: no text (no font to load here), the background darkened, the subject not.
+    editor.act("deleteLayer");
+    editor.adjustPhoto("brightness", 50);
+    const bitmap = await createImageBitmap(await editor.exportBlob());
+    const out = canvas(W, H, (ctx) => ctx.drawImage(/** @type {any} */ (bitmap), 0, 0));
+    const grey = (/** @type {number} */ x, /** @type {number} */ y) => context2d(out).getImageData(x, y, 1, 1).data[0];
+    expect(grey(200, 70)).toBe(255); // the subject, as the model cut it
+    expect(grey(200, 100)).toBeLessThan(160); // taken away: the darkened background shows
   });
 });
