@@ -106,6 +106,13 @@ def test_a_remove_stroke_shows_the_text_there_and_changes_nothing_else(page):
     after = export(page)
     assert_only_in_band(before, after, a, b)
     assert is_red(after)[360:440, 650:900].sum() > 1000  # the subject taken away: the text shows
+    # The preview's subject layer, too: gone in the middle of the stroke, there above it.
+    alpha = page.get_by_test_id("foreground").evaluate(
+        """(c, points) => points.map(([fx, fy]) => c.getContext('2d')
+            .getImageData(Math.floor(fx * c.width), Math.floor(fy * c.height), 1, 1).data[3])""",
+        [[775 / WIDTH, 400 / 800], [775 / WIDTH, 250 / 800]],
+    )
+    assert alpha == [0, 255]
     assert page.errors == []
 
 

@@ -118,17 +118,17 @@ export function createRefiner() {
 
 /**
  * The brush's outline on the preview (never in the export): a circle of its radius around
- * the pointer, dark under light so it shows on any photo, dashed for remove.
+ * the pointer, white on a dark halo so it shows on any photo (solid: a dashed one got lost
+ * on a bright subject).
  * @param {Ctx2D} ctx @param {Brush} brush @param {{x: number, y: number}} at canvas pixels
  * @param {number} longSide the photo's long side, in canvas pixels @param {number} [dpr]
  */
 export function drawBrushOutline(ctx, brush, at, longSide, dpr = 1) {
   const r = Math.max(2 * dpr, (brush.size / 100) * longSide / 2);
   ctx.save();
-  for (const [colour, width, dash] of /** @type {const} */ ([["rgba(0, 0, 0, 0.6)", 3, []], ["#fff", 1.5, brush.mode === "remove" ? [4, 3] : []]])) {
+  for (const [colour, width] of /** @type {const} */ ([["rgba(0, 0, 0, 0.55)", 4], ["#fff", 2]])) {
     ctx.strokeStyle = colour;
     ctx.lineWidth = width * dpr;
-    ctx.setLineDash(dash.map((d) => d * dpr));
     ctx.beginPath();
     ctx.arc(at.x, at.y, r, 0, 2 * Math.PI);
     ctx.stroke();
