@@ -173,8 +173,6 @@ export function brushing(host, hasMatte) {
     const { size } = history.present;
     return size && width ? { x: (x * size.width) / width, y: (y * size.width) / width } : null;
   };
-  /** @param {{x: number, y: number} | null} at */
-  const pointAt = (at) => { host.pointer = host.brush.mode ? at : null; };
   return {
     /** @template {keyof Brush} K @param {K} key @param {Brush[K]} value */
     setBrush(key, value) {
@@ -194,8 +192,7 @@ export function brushing(host, hasMatte) {
     press(x, y, width) {
       pen = null;
       if (!host.brush.mode) return false;
-      const at = onPhoto(x, y, width);
-      pointAt(at);
+      const at = host.pointer = onPhoto(x, y, width);
       if (!at || !hasMatte()) return true;
       pen = { x, y, group: `paint:${++strokes}` };
       host.edit((doc) => addStroke(doc, startStroke(host.brush, at, /** @type {Size} */ (doc.size))), pen.group);
@@ -206,8 +203,7 @@ export function brushing(host, hasMatte) {
       if (!host.brush.mode) return false;
       if (!pen) return true;
       pen = { ...pen, x: pen.x + dx, y: pen.y + dy };
-      const at = onPhoto(pen.x, pen.y, width), before = history.present;
-      pointAt(at);
+      const at = host.pointer = onPhoto(pen.x, pen.y, width), before = history.present;
       if (at) host.edit((doc) => continueStroke(doc, at), pen.group);
       if (history.present === before) host.publish(); // the outline moved all the same
       return true;
@@ -215,7 +211,7 @@ export function brushing(host, hasMatte) {
     /** The pointer moved over the stage, not pressed (the outline follows it). @param {number} x @param {number} y @param {number} width */
     hover(x, y, width) {
       if (!host.brush.mode) return;
-      pointAt(onPhoto(x, y, width));
+      host.pointer = onPhoto(x, y, width);
       host.publish();
     },
     /** The pointer left the stage: no outline. */
