@@ -9,12 +9,12 @@ import {
   DEFAULT_STATE, clientDeltaToImage, context2d, createState, drawText, exportPng,
   fitInto, fitWithin, layerAt, makeCanvas, renderComposite, renderExport,
 } from "./editor-core.js";
-import { createEditor, statusFromMessage } from "./editor.js";
+import { createEditor } from "./editor.js";
 import { FONTS, FONT_ALIASES, fontById, fontFiles, fontPackage, fontSource, loadFace } from "./fonts.js";
 import { readProject } from "./persistence.js";
 
 /** @import { AnyCanvas, Ctx2D } from "./editor-core.js" */
-/** @import { GradioMessage, GradioModule } from "./editor.js" */
+/** @import { GradioMessage, GradioModule } from "./backend.js" */
 /** @import { Control } from "./controls.js" */
 /** @import { FontUrl } from "./fonts.js" */
 
@@ -247,23 +247,6 @@ describe("controls", () => {
     expect(parseInput(size, "25")).toBe(25);
     expect(displayValue(size, DEFAULT_STATE)).toBe("18%");
     expect(CONTROLS.find((c) => c.key === "fontFamily")?.options?.length).toBe(FONTS.length);
-  });
-});
-
-describe("status messages", () => {
-  /** @param {Partial<GradioMessage>} m */
-  const status = (m) => statusFromMessage({ type: "status", ...m });
-  it("map queue position, start and errors to the status line", () => {
-    expect(status({ stage: "pending", position: 0, size: 3 }))
-      .toEqual({ kind: "busy", text: "Waiting in queue: position 1 of 3" });
-    expect(status({ stage: "pending" })).toEqual({ kind: "busy", text: "Waiting in queue…" });
-    expect(status({ stage: "pending", original_msg: "process_starts" }))
-      .toEqual({ kind: "busy", text: "Cutting out the subject…" });
-    expect(status({ stage: "error", message: "This file is not an image I can read." })).toEqual({
-      kind: "error",
-      text: "Could not cut out the subject: This file is not an image I can read. You can still add text and download.",
-    });
-    expect(status({ stage: "complete" })).toBeNull();
   });
 });
 

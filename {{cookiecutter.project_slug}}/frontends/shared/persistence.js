@@ -11,14 +11,15 @@
 import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
 import { newLayer, withPhoto } from "./document.js";
 import { fontId } from "./fonts.js";
+import { readStrokes } from "./refine.js";
 
-/** @import { State, Size, Adjust } from "./editor-core.js" */
+/** @import { State, Size, Adjust, Stroke } from "./editor-core.js" */
 /** @import { Doc, Layer } from "./document.js" */
 /**
  * A project as read back: the layers (with new ids), the size of the photo
  * their positions were placed on (null: placed on no photo), the selected one,
- * the photo's adjustments.
- * @typedef {{ size: Size | null, layers: Layer[], selected: string | null, adjust: Adjust }} Project
+ * the photo's adjustments, the brush strokes over its cut-out.
+ * @typedef {{ size: Size | null, layers: Layer[], selected: string | null, adjust: Adjust, refine: Stroke[] }} Project
  */
 /** The photo file as the user gave it, and its matte PNG (null until it arrived). @typedef {{ photo: Blob, matte: Blob | null }} Images */
 /**
@@ -48,7 +49,7 @@ export function projectData(doc) {
   return {
     format: PROJECT_FORMAT, version: PROJECT_VERSION, size: doc.size, selected: i < 0 ? null : i,
     layers: doc.layers.map(({ id, ...state }) => state), // ids are the session's: new ones on opening
-    adjust: doc.adjust,
+    adjust: doc.adjust, refine: doc.refine,
   };
 }
 
@@ -71,7 +72,7 @@ export function readProject(data) {
   if (!isObject(data) || data.format !== PROJECT_FORMAT) {
     throw new FormatError("This is not a Text Behind Image project file.");
   }
-  const { version, size, layers, selected, adjust = {} } = data;
+  const { version, size, layers, selected, adjust = {}, refine } = data;
   if (typeof version === "number" && Number.isInteger(version) && version > PROJECT_VERSION) {
     throw new FormatError(`This project file is format version ${version}, from a newer editor; this one reads version ${PROJECT_VERSION}.`);
   }
@@ -106,9 +107,16 @@ export function readProject(data) {
   if (selected !== null && !(Number.isInteger(selected) && read[Number(selected)])) {
     throw damaged('"selected" is not one of the layers');
   }
+  /** @type {Stroke[]} */
+  let strokes;
+  try {
+    strokes = readStrokes(refine);
+  } catch (err) {
+    throw damaged(String(/** @type {Error} */ (err).message));
+  }
   return {
     size: size === null ? null : { width: Number(size.width), height: Number(size.height) },
-    layers: read, selected: selected === null ? null : read[Number(selected)].id, adjust: adjusted,
+    layers: read, selected: selected === null ? null : read[Number(selected)].id, adjust: adjusted, refine: strokes,
   };
 }
 
@@ -146,8 +154,8 @@ export async function readProjectFile(file) {
  * the photo chosen next places them the same way.
  * @param {Doc} doc @param {Project} project @returns {Doc}
  */
-export function withProject(doc, { size, layers, selected, adjust }) {
-  const opened = { ...doc, size, layers, selected, adjust };
+export function withProject(doc, { size, layers, selected, adjust, refine }) {
+  const opened = { ...doc, size, layers, selected, adjust, refine };
   return doc.size ? withPhoto(opened, doc.photo, doc.size) : opened;
 }
 

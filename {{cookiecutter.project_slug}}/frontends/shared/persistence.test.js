@@ -64,8 +64,8 @@ describe("project file", () => {
     expect(parseProject(spoiled((d) => { d.adjust = { contrast: 80 }; })).adjust).toEqual({ ...DEFAULT_ADJUST, contrast: 80 });
   });
 
-  it("holds the layers and the adjustments only, not the photo", () => {
-    expect(Object.keys(valid()).sort()).toEqual(["adjust", "format", "layers", "selected", "size", "version"]);
+  it("holds the layers, the adjustments and the brush strokes only, not the photo", () => {
+    expect(Object.keys(valid()).sort()).toEqual(["adjust", "format", "layers", "refine", "selected", "size", "version"]);
     expect(Object.keys(valid().layers[0])).not.toContain("id");
   });
 
