@@ -28,8 +28,9 @@ from pathlib import Path
 from cookiecutter.main import cookiecutter
 
 ROOT = Path(__file__).resolve().parents[1]
-# pytest -rf prints one line per failure: "FAILED tests/x.py::test_y[param] - Message".
-FAILED = re.compile(r"^FAILED (\S+)(?: - (.*))?$", re.M)
+# pytest -rfE prints a line per failure, and per error in a fixture (a setup's timeout counts):
+# "FAILED tests/x.py::test_y[param] - Message", "ERROR tests/x.py::test_z - Message".
+FAILED = re.compile(r"^(FAILED|ERROR) (\S+)(?: - (.*))?$", re.M)
 
 
 def spin() -> None:
@@ -73,16 +74,16 @@ def main() -> int:
             env = {**os.environ, "CI": "true", "GRADIO_TEMP_DIR": tempfile.mkdtemp(dir=work)}
             start = time.monotonic()
             result = subprocess.run(
-                [sys.executable, "-m", "pytest", "--full", "-q", "-rf", "-p", "no:cacheprovider",
+                [sys.executable, "-m", "pytest", "--full", "-q", "-rfE", "-p", "no:cacheprovider",
                  *pytest_args],
                 cwd=project, env=env, capture_output=True, text=True, check=False,
             )  # fmt: skip
             summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1].strip("= ")
             print(f"run {run}: {time.monotonic() - start:.0f} s, {summary}", flush=True)
             found = FAILED.findall(result.stdout)
-            for test, message in found:
+            for kind, test, message in found:
                 failures[test] += 1
-                print(f"  FAILED {test}: {(message or '').strip()[:200]}", flush=True)
+                print(f"  {kind} {test}: {(message or '').strip()[:200]}", flush=True)
             if result.returncode != 0:
                 failed_runs += 1
                 if not found:  # an error outside any test (collection, a crash): show its end

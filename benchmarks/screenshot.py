@@ -15,7 +15,7 @@ from cookiecutter.main import cookiecutter
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from frontend_budgets import CHROMIUM_FLAGS, npm, serve_client_locally, standin_server  # noqa: E402
+from frontend_budgets import CHROMIUM_FLAGS, npm, standin_server  # noqa: E402
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +50,6 @@ def main(frontend: str = "vanilla") -> None:
         with standin_server(project) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1200, "height": 860})
-            serve_client_locally(page, project)
             page.goto(url)
             page.get_by_test_id("upload").set_input_files(str(image))
             page.get_by_test_id("text-input").fill("BEHIND")

@@ -30,7 +30,7 @@ from gradio_client import Client, handle_file
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from frontend_budgets import CHROMIUM_FLAGS, free_port, serve_client_locally  # noqa: E402
+from frontend_budgets import CHROMIUM_FLAGS, free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
@@ -130,10 +130,10 @@ def browser_timings(server: Server, photo_path: Path, sent: Path, project: Path,
         for _ in range(runs):
             call = server.call("/matte", sent)["seconds"]
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            serve_client_locally(page, project)
             page.goto(server.url)
-            page.wait_for_function(
-                "document.querySelector('[data-testid=status]')?.textContent.startsWith('Ready')"
+            page.wait_for_function(  # functions, not strings: the page's CSP refuses eval
+                "() => document.querySelector('[data-testid=status]')?.textContent"
+                ".startsWith('Ready')"
             )
             # Timed in the page: from the input's change event to the first frame that shows
             # this photo's subject layer (hidden while the new photo waits for its matte).
@@ -155,7 +155,7 @@ def browser_timings(server: Server, photo_path: Path, sent: Path, project: Path,
             for path in (photo_path, again):
                 page.evaluate("window.shown = undefined")
                 page.get_by_test_id("upload").set_input_files(str(path))
-                page.wait_for_function("window.shown !== undefined", timeout=120_000)
+                page.wait_for_function("() => window.shown !== undefined", timeout=120_000)
                 shown.append(page.evaluate("window.shown / 1000"))
             start = time.perf_counter()
             with page.expect_download(timeout=120_000) as download:

@@ -64,3 +64,24 @@ def test_gpu_check_runs_up_to_the_device_on_the_cpu_labelled_as_such():
         for api in ("/matte", "/remove_background"):
             row = next(line for line in out.splitlines() if line.startswith(f"| {model} | {api} |"))
             assert row.endswith("| n/a (CPU) |"), row  # no GPU memory was read
+
+
+def test_flakes_benchmark_reports_each_failure_with_its_test_id():
+    """One run, one hog, two tests: one passes, one fails (its Chromium is made to be missing,
+    which CI=true turns into a failure), and the failure is printed with its id and counted."""
+    import os
+
+    pytest_args = "-k 'test_index_serves_the_editor or test_page_loads_offline'"
+    result = subprocess.run(
+        [sys.executable, "benchmarks/flakes.py", "--runs", "1", "--hogs", "1",
+         "--pytest", pytest_args, "model=segformer-clothes", "zerogpu=no"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
+        env={**os.environ, "CHROMIUM": "/nonexistent/chromium"},
+    )  # fmt: skip
+    out = result.stdout
+    assert result.returncode == 1, out[-3000:] + result.stderr[-3000:]
+    assert "1 CPU hogs" in out and "run 1: " in out and "1 passed" in out, out
+    failed = "tests/test_frontend.py::test_page_loads_offline_without_console_errors"
+    # The browser fixture fails in its setup: pytest calls that an error, the test's all the same.
+    assert f"  ERROR {failed}: Failed: Chromium not found" in out, out
+    assert f"| {failed} | 1 of 1 |" in out and "1 of 1 runs failed." in out, out

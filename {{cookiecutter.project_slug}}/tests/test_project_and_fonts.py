@@ -41,6 +41,7 @@ from tests.test_frontend import (
     wait_for_subject,
     wait_until_stored,
 )
+from tests.test_refine import paint
 
 pytestmark = pytest.mark.browser
 
@@ -108,8 +109,8 @@ def show_transform(page):
 
 
 def test_a_saved_project_opens_in_a_fresh_browser_and_exports_the_same_pixels(browser, server_url):
-    """The whole work, in one file: a photo with its cut-out, two layers (one in the user's own
-    font, one bent), the photo's adjustments; and refinements, set in the file's document."""
+    """The whole work, in one file: a photo with its cut-out, refined with the brush, two layers
+    (one in the user's own font, one bent), the photo's adjustments."""
     page = open_editor(browser, server_url)
     try:
         upload(page, photo_bytes(), name="holiday.jpg")
@@ -124,6 +125,10 @@ def test_a_saved_project_opens_in_a_fresh_browser_and_exports_the_same_pixels(br
         wait_for_status(page, 'Added your font "DejaVu Serif Bold"', "done")
         page.get_by_text("Photo adjustments").click()
         page.get_by_test_id("brightness").fill("130")
+        page.get_by_text("Refine the cut-out").click()  # a band taken out of the subject
+        page.get_by_test_id("brush-size").fill("5")
+        paint(page, "remove", (700, 300), (900, 300))
+        page.get_by_test_id("refine-remove").click()  # the brush off again
         original = export(page)
         name, saved = save_project(page)
         wait_for_status(page, "to open in any browser", "done")
@@ -143,6 +148,7 @@ def test_a_saved_project_opens_in_a_fresh_browser_and_exports_the_same_pixels(br
     assert document["layers"][0]["bend"] == 50
     assert document["layers"][1]["fontFamily"] == saved["fonts"][0]["id"]
     assert document["adjust"]["brightness"] == 130
+    assert [stroke["mode"] for stroke in document["refine"]] == ["remove"]
 
     fresh = open_editor(browser, server_url)  # a new context: its own, empty, IndexedDB
     try:
@@ -156,20 +162,10 @@ def test_a_saved_project_opens_in_a_fresh_browser_and_exports_the_same_pixels(br
     finally:
         fresh.close()
 
-    # Refinements travel in the document too: a stroke that takes a band of the subject away.
-    stroke = {"mode": "remove", "size": 0.05, "softness": 0, "points": [[0.6, 0.5], [0.8, 0.5]]}
-    refined = {**saved, "document": {**document, "refine": [stroke]}}
-    exports = []
-    for _ in range(2):  # the same file in two fresh browsers: the same pixels
-        other = open_editor(browser, server_url)
-        try:
-            open_project(other, refined)
-            wait_for_status(other, "Opened the project", "done")
-            wait_for_subject(other)
-            exports.append(export(other))
-        finally:
-            other.close()
-    assert (exports[0] == exports[1]).all()
+    # The stroke took a band out of the subject: the photo shows there, adjusted (130% of its
+    # bright rectangle: white), while the rest of the subject is as shot.
+    assert (original[295:305, 730:870] >= 254).all()
+    assert (np.abs(original[450:550, 700:900] - BRIGHT) <= 3).all()
 
 
 def python_project(**changes) -> dict:

@@ -9,9 +9,11 @@
 import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
 import { FONTS, FONT_FILES } from "./fonts.js";
 import { DEFAULT_EXPORT, EXPORT_FORMATS, exportFormat } from "./export.js";
+import { DEFAULT_BRUSH } from "./refine.js";
 
 /** @import { State, Adjust } from "./editor-core.js" */
 /** @import { ExportOptions } from "./export.js" */
+/** @import { Brush } from "./refine.js" */
 /** @import { Layer, Action } from "./document.js" */
 /** @typedef {"range" | "color" | "select" | "checkbox" | "textarea"} ControlType */
 /** @typedef {{value: string, label: string}} ControlOption */
@@ -134,6 +136,28 @@ export const PHOTO_SECTION = {
   ],
 };
 
+/**
+ * The brush that refines the cut-out (refine.js): its size and softness, bound to the brush
+ * (a tool setting, not undone). Each frontend renders, inside this section and before its
+ * fields, the BRUSH_MODES buttons and REFINE_RESET.
+ * @type {Section<Brush>}
+ */
+export const REFINE_SECTION = {
+  id: "refine", title: "Refine the cut-out", open: false, controls: [
+    { key: "size", label: "Brush size", type: "range", min: 1, max: 25, unit: "%", testid: "brush-size" },
+    { key: "softness", label: "Brush softness", type: "range", min: 0, max: 100, unit: "%", testid: "brush-softness" },
+  ],
+};
+/**
+ * The brush's modes: toggle buttons (aria-pressed), each calling editor.toggleBrush(mode):
+ * while one is on, a drag on the stage paints; pressing it again, the drag moves the text.
+ * @type {readonly { mode: "keep" | "remove", label: string, testid: string, title: string }[]}
+ */
+export const BRUSH_MODES = [
+  { mode: "keep", label: "Keep", testid: "refine-keep", title: "Paint the subject back: drag on the preview" },
+  { mode: "remove", label: "Remove", testid: "refine-remove", title: "Take the subject away: drag on the preview" },
+];
+
 /** The long sides offered for the export ("0": the photo's own). @type {readonly ControlOption[]} */
 const SIZES = [
   { value: "0", label: "Full size" },
@@ -160,6 +184,9 @@ export const downloadLabel = (options) =>
  * so its accessible name), `keys` its keyboard shortcut, shown in its tooltip.
  * @typedef {{id: Action, label: string, testid: string, keys?: string}} ActionButton
  */
+/** Removes every brush stroke (one undo step). @type {ActionButton} */
+export const REFINE_RESET = { id: "resetRefine", label: "Reset cut-out", testid: "refine-reset" };
+
 /** The buttons above the layer list, in order. @type {readonly ActionButton[]} */
 export const ACTIONS = [
   { id: "addLayer", label: "Add text", testid: "add-layer" },
@@ -237,7 +264,7 @@ export function inputValue(control, state) {
 }
 
 /** Every setting's default, by key: its type is the input's. @type {Readonly<Record<string, unknown>>} */
-const DEFAULTS = { ...DEFAULT_STATE, ...DEFAULT_ADJUST, ...DEFAULT_EXPORT };
+const DEFAULTS = { ...DEFAULT_STATE, ...DEFAULT_ADJUST, ...DEFAULT_EXPORT, ...DEFAULT_BRUSH };
 
 /**
  * The reverse: what an input holds (`checked` for checkboxes, else `value`) as

@@ -5,8 +5,9 @@
 // (a Doc names its photo by id).
 
 import { DEFAULT_ADJUST, createState, layerAt } from "./editor-core.js";
+import { resetRefine } from "./refine.js";
 
-/** @import { State, Size, Adjust } from "./editor-core.js" */
+/** @import { State, Size, Adjust, Stroke } from "./editor-core.js" */
 /** One text layer: its settings, and an id that stays the same through edits. @typedef {State & { id: string }} Layer */
 /**
  * @typedef {object} Doc
@@ -15,8 +16,12 @@ import { DEFAULT_ADJUST, createState, layerAt } from "./editor-core.js";
  * @property {readonly Layer[]} layers  bottom first, the drawing order (front/behind aside)
  * @property {string | null} selected   the layer the controls edit, or null (no layers)
  * @property {Adjust} adjust            the photo's adjustments (the background layer only)
+ * @property {readonly Stroke[]} refine the brush strokes over this photo's matte, in order (refine.js)
  */
-/** What the layer buttons do (controls.js gives each a label and a data-testid). @typedef {"addLayer" | "duplicateLayer" | "deleteLayer" | "moveLayerUp" | "moveLayerDown" | "undo" | "redo"} Action */
+/**
+ * What the layer buttons, the history's and the brush's reset do (controls.js gives each a label and a data-testid).
+ * @typedef {"addLayer" | "duplicateLayer" | "deleteLayer" | "moveLayerUp" | "moveLayerDown" | "resetRefine" | "undo" | "redo"} Action
+ */
 
 let lastId = 0;
 /** A new layer, centred on a photo of this size (or at 0, 0 before any photo). @param {Size | null} size @param {Partial<State>} [from] @returns {Layer} */
@@ -26,7 +31,7 @@ export const newLayer = (size, from = {}) =>
 /** The document of a fresh editor: no photo, one layer (the default text), selected. @returns {Doc} */
 export function createDoc() {
   const layer = newLayer(null);
-  return { photo: 0, size: null, layers: [layer], selected: layer.id, adjust: DEFAULT_ADJUST };
+  return { photo: 0, size: null, layers: [layer], selected: layer.id, adjust: DEFAULT_ADJUST, refine: [] };
 }
 
 /** @param {Doc} doc @returns {Layer | null} */
@@ -93,6 +98,7 @@ export function reorderLayer(doc, by) {
 /**
  * The document on a new photo: the layers keep their place relative to the
  * picture (a centred text stays centred), and are centred if there was no photo.
+ * The brush strokes were painted on the old photo's cut-out: they go.
  * @param {Doc} doc @param {number} photo @param {Size} size @returns {Doc}
  */
 export function withPhoto(doc, photo, size) {
@@ -101,7 +107,8 @@ export function withPhoto(doc, photo, size) {
   const place = (l) => (from
     ? { x: (l.x * size.width) / from.width, y: (l.y * size.height) / from.height }
     : { x: size.width / 2, y: size.height / 2 });
-  return { ...doc, photo, size, layers: doc.layers.map((l) => ({ ...l, ...place(l) })) };
+  const refine = photo === doc.photo ? doc.refine : [];
+  return { ...doc, photo, size, refine, layers: doc.layers.map((l) => ({ ...l, ...place(l) })) };
 }
 
 /**
@@ -115,10 +122,11 @@ export function layerAtClient(doc, xCss, yCss, displayedWidth) {
   return doc.layers[layerAt(doc.layers, { x: xCss * k, y: yCss * k }, doc.size)]?.id ?? null;
 }
 
-/** What each layer button does to the document. @type {Readonly<Record<Exclude<Action, "undo" | "redo">, (doc: Doc) => Doc>>} */
+/** What each layer button (and the brush's reset) does to the document. @type {Readonly<Record<Exclude<Action, "undo" | "redo">, (doc: Doc) => Doc>>} */
 export const LAYER_CHANGES = {
   addLayer, duplicateLayer, deleteLayer,
   moveLayerUp: (doc) => reorderLayer(doc, 1), moveLayerDown: (doc) => reorderLayer(doc, -1),
+  resetRefine,
 };
 
 /** @type {Record<string, [number, number]>} */
@@ -135,12 +143,13 @@ export function nudge(doc, key, shiftKey) {
   return { dx: dir[0] * step, dy: dir[1] * step };
 }
 
-/** Which layer actions make sense now (undo/redo are the history's). @param {Doc} doc @returns {Record<Exclude<Action, "undo" | "redo">, boolean>} */
+/** Which actions make sense now (undo/redo are the history's). @param {Doc} doc @returns {Record<Exclude<Action, "undo" | "redo">, boolean>} */
 export function layerActions(doc) {
   const i = selectedIndex(doc);
   return {
     addLayer: true, duplicateLayer: i >= 0, deleteLayer: i >= 0,
     moveLayerUp: i >= 0 && i < doc.layers.length - 1, moveLayerDown: i > 0,
+    resetRefine: doc.refine.length > 0,
   };
 }
 

@@ -54,6 +54,7 @@ describe("layers", () => {
     expect(doc.selected).toBeNull();
     expect(layerActions(doc)).toEqual({
       addLayer: true, duplicateLayer: false, deleteLayer: false, moveLayerUp: false, moveLayerDown: false,
+      resetRefine: false,
     });
   });
 

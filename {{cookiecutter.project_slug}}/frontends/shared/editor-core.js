@@ -165,6 +165,54 @@ export function drawSubject(ctx, photo, matte, scale) {
   ctx.drawImage(off, 0, 0);
 }
 
+// ---- Refining the cut-out: brush strokes over the matte (refine.js turns the pointer into
+// strokes; a Doc keeps them in `refine`).
+/**
+ * One brush stroke, in image-relative units so that it fits any size: `size` is the brush's
+ * diameter as a fraction of the image's long side, `softness` (0..1) the share of its radius
+ * that fades out, `points` the polyline, each [x, y] a fraction of the width and the height.
+ * @typedef {{ mode: "keep" | "remove", size: number, softness: number, points: readonly (readonly [number, number])[] }} Stroke
+ */
+
+/**
+ * Draws one stroke onto a matte of width x height pixels (alpha = subject). Its coverage c
+ * (0..1) is the band within r(1 - softness/2) of the polyline (r: the brush's radius), round
+ * at the ends and the corners, blurred by a Gaussian of sigma r·softness/6: the edge fades
+ * from the band to nothing at r (3 sigma out), the outline the preview shows. Keep raises
+ * alpha: a + c(1 - a) (opaque white, "source-over"); remove lowers it: a(1 - c)
+ * ("destination-out"). Every length is a fraction of the long side, so a target k times
+ * bigger gets the same picture k times bigger: the preview and the export agree up to
+ * resampling. (A browser without canvas `filter` draws hard edges, preview and export alike.)
+ * @param {Ctx2D} ctx @param {Stroke} stroke @param {number} width @param {number} height
+ */
+export function drawStroke(ctx, { mode, size, softness, points }, width, height) {
+  const r = (size * Math.max(width, height)) / 2, sigma = (r * softness) / 6;
+  const xy = points.map(([x, y]) => [x * width, y * height]);
+  ctx.save();
+  ctx.globalCompositeOperation = mode === "keep" ? "source-over" : "destination-out";
+  ctx.fillStyle = ctx.strokeStyle = "#fff";
+  if (sigma >= 0.05) ctx.filter = `blur(${sigma}px)`;
+  ctx.lineWidth = 2 * r * (1 - softness / 2);
+  ctx.lineCap = ctx.lineJoin = "round";
+  ctx.beginPath();
+  if (xy.length === 1) { // a tap: one dot (a line of no length draws nothing everywhere)
+    ctx.arc(xy[0][0], xy[0][1], ctx.lineWidth / 2, 0, 2 * Math.PI);
+    ctx.fill();
+  } else {
+    xy.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+    ctx.stroke(); // one shape: where the line crosses itself it does not paint twice
+  }
+  ctx.restore();
+}
+
+/** The matte, stretched to width x height, with the strokes drawn on it in order. @param {Picture} matte @param {readonly Stroke[]} strokes @param {number} width @param {number} height @returns {AnyCanvas} */
+export function refineMatte(matte, strokes, width, height) {
+  const c = makeCanvas(width, height), ctx = context2d(c);
+  ctx.drawImage(matte, 0, 0, c.width, c.height);
+  for (const s of strokes) drawStroke(ctx, s, c.width, c.height);
+  return c;
+}
+
 // Letter spacing: native ctx.letterSpacing where supported, else char by char.
 /** @param {Ctx2D} ctx */
 const hasLetterSpacing = (ctx) => "letterSpacing" in ctx;
@@ -382,13 +430,15 @@ export function drawTexts(ctx, texts, imageSize, scale) {
 // Whole picture into one context: the photo, the layers behind the subject, the
 // subject (if any), the layers in front. `placedOn` is the size of the picture
 // the text was placed on, when that was a smaller decode of this photo (the
-// editor's preview): the text scales with it. `adjust`: the photo's adjustments.
-/** @param {Ctx2D} ctx @param {Picture} photo @param {Picture | null} matte @param {Texts} texts @param {number} scale @param {Size} [placedOn] @param {Adjust} [adjust] */
-export function renderComposite(ctx, photo, matte, texts, scale, placedOn = imageSize(photo), adjust) {
-  const textScale = (scale * imageSize(photo).width) / placedOn.width;
+// editor's preview): the text scales with it. `adjust`: the photo's adjustments;
+// `refine`: the brush strokes over the matte.
+/** @param {Ctx2D} ctx @param {Picture} photo @param {Picture | null} matte @param {Texts} texts @param {number} scale @param {Size} [placedOn] @param {Adjust} [adjust] @param {readonly Stroke[]} [refine] */
+export function renderComposite(ctx, photo, matte, texts, scale, placedOn = imageSize(photo), adjust, refine = []) {
+  const { width, height } = imageSize(photo);
+  const textScale = (scale * width) / placedOn.width;
   drawPhoto(ctx, photo, scale, adjust);
   drawTexts(ctx, layersOn(texts, false), placedOn, textScale);
-  if (matte) drawSubject(ctx, photo, matte, scale);
+  if (matte) drawSubject(ctx, photo, refine.length ? refineMatte(matte, refine, width * scale, height * scale) : matte, scale);
   drawTexts(ctx, layersOn(texts, true), placedOn, textScale);
 }
 
@@ -397,13 +447,13 @@ export function renderComposite(ctx, photo, matte, texts, scale, placedOn = imag
 // more than the photo's own).
 /**
  * @param {Picture} photo @param {Picture | null} matte @param {Texts} texts @param {Size} [placedOn]
- * @param {{ adjust?: Adjust, longSide?: number }} [options] @returns {AnyCanvas}
+ * @param {{ adjust?: Adjust, longSide?: number, refine?: readonly Stroke[] }} [options] @returns {AnyCanvas}
  */
-export function renderExport(photo, matte, texts, placedOn, { adjust, longSide } = {}) {
+export function renderExport(photo, matte, texts, placedOn, { adjust, longSide, refine } = {}) {
   const { width, height } = imageSize(photo);
   const fit = fitWithin(width, height, longSide || Infinity);
   const c = makeCanvas(fit.width, fit.height);
-  renderComposite(context2d(c), photo, matte, texts, fit.scale, placedOn, adjust);
+  renderComposite(context2d(c), photo, matte, texts, fit.scale, placedOn, adjust, refine);
   return c;
 }
 

@@ -21,6 +21,7 @@ import {
   DEFAULT_STATE, clientDeltaToImage, context2d, drawPhoto, drawSelection, drawSubject, drawTexts,
   imageSize, layersOn,
 } from "./editor-core.js";
+import { DEFAULT_BRUSH, brushing, createRefiner, drawBrushOutline } from "./refine.js";
 import { DEFAULT_EXPORT, encodeJob, exportFileName, exportFormat } from "./export.js";
 import {
   LAYER_CHANGES, createDoc, createHistory, historyShortcut, layerActions, layerAtClient, listKeyTarget,
@@ -32,7 +33,8 @@ import { projectFile } from "./project-file.js";
 import { CutOutError, createBackend, reason } from "./backend.js";
 import { NotAnImage, createPhotos, modelInput } from "./photos.js";
 
-/** @import { State, Picture, AnyCanvas, Size, Adjust } from "./editor-core.js" */
+/** @import { State, Picture, AnyCanvas, Size, Adjust, Stroke } from "./editor-core.js" */
+/** @import { Brush } from "./refine.js" */
 /** @import { Doc, Layer, Action, History } from "./document.js" */
 /** @import { ExportOptions, ExportJob } from "./export.js" */
 /** @import { Storage, Work } from "./persistence.js" */
@@ -61,6 +63,9 @@ import { NotAnImage, createPhotos, modelInput } from "./photos.js";
  * @property {Adjust} adjust  the photo's adjustments (part of the document: undoable)
  * @property {ExportOptions} exportOptions  format, quality and size of the next export
  * @property {boolean} canRetry  the cut-out failed for a reason that may pass: `retry` sends it again
+ * @property {readonly Stroke[]} refine  the brush strokes over the matte (part of the document)
+ * @property {Brush} brush  the brush (refine.js): while its mode is on, a drag on the stage paints
+ * @property {{x: number, y: number} | null} pointer  where the brush's outline is (image pixels), or null
  * @property {Menus} menus  the choices of the selects whose choices change (controls.js' optionsOf)
  */
 /** The changing menus: `fonts`, the font select's (the served fonts, then the user's). @typedef {{ fonts: readonly ControlOption[] }} Menus */
@@ -90,7 +95,11 @@ import { NotAnImage, createPhotos, modelInput } from "./photos.js";
  * @property {(event: Key) => boolean} handleShortcut  the page's keys: Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z, Ctrl+Y (see historyShortcut)
  * @property {(event: Key) => boolean} handleListKey  the layer list's keys: arrows, Home, End select
  * @property {(id: string) => void} selectLayer
- * @property {(action: Action) => void} act  add, duplicate, delete or reorder a layer; undo, redo
+ * @property {(action: Action) => void} act  add, duplicate, delete or reorder a layer; reset the brush's strokes; undo, redo
+ * @property {<K extends keyof Brush>(key: K, value: Brush[K]) => void} setBrush  one brush setting (not an undo step)
+ * @property {(mode: Stroke["mode"]) => void} toggleBrush  a mode's button: that mode on, or off again (the drag moves the text)
+ * @property {(xCss: number, yCss: number, displayedWidth: number) => void} hover  the pointer moved over the stage, not pressed (the brush's outline)
+ * @property {() => void} leave  the pointer left the stage
  * @property {(layers: Layers, cssSize: Size, dpr?: number) => void} renderLayers  size and draw the preview canvases
  * @property {(options?: ExportOptions) => Promise<Blob>} exportBlob  the exported file, as exportOptions (default) say
  * @property {(filename?: string) => Promise<void>} download  save it (browser only), the status saying how it goes
@@ -111,6 +120,8 @@ import { NotAnImage, createPhotos, modelInput } from "./photos.js";
  * @property {Status} status
  * @property {ExportOptions} exportOptions  format, quality and size of the next export
  * @property {Menus} menus
+ * @property {Brush} brush  the brush's settings (refine.js)
+ * @property {{x: number, y: number} | null} pointer  where its outline is (image pixels)
  * @property {number} fonts  bumps when a font file has loaded: the text layers are redrawn
  * @property {{ id: number, input: Promise<Blob> } | null} retryable  the photo whose cut-out
  *   failed for a reason that may pass, and its model input
@@ -165,8 +176,11 @@ function createStore(fontMenu) {
   /** @type {Store} */
   const store = {
     history, photos, status: CONNECTING, exportOptions: DEFAULT_EXPORT, menus: { fonts: fontMenu }, fonts: 0,
-    retryable: null, autosave: null,
-    snapshot: view({ history, photos, status: CONNECTING, exportOptions: DEFAULT_EXPORT, retryable: null, menus: { fonts: fontMenu } }),
+    retryable: null, autosave: null, brush: DEFAULT_BRUSH, pointer: null,
+    snapshot: view({
+      history, photos, status: CONNECTING, exportOptions: DEFAULT_EXPORT, retryable: null, menus: { fonts: fontMenu },
+      brush: DEFAULT_BRUSH, pointer: null,
+    }),
     subscribe(listener) {
       listeners.add(listener);
       return () => { listeners.delete(listener); };
@@ -190,14 +204,15 @@ function createStore(fontMenu) {
   return store;
 }
 
-/** @param {Pick<Store, "history" | "photos" | "status" | "exportOptions" | "retryable" | "menus">} store @returns {Snapshot} */
-function view({ history, photos, status, exportOptions, retryable, menus }) {
+/** @param {Pick<Store, "history" | "photos" | "status" | "exportOptions" | "retryable" | "menus" | "brush" | "pointer">} store @returns {Snapshot} */
+function view({ history, photos, status, exportOptions, retryable, menus, brush, pointer }) {
   const doc = history.present, photo = photos.get(doc.photo);
   return Object.freeze({
     photo: photo?.picture ?? null, matte: photo?.matte ?? null, photoSize: doc.size,
     state: selectedLayer(doc) ?? DEFAULT_STATE, layers: doc.layers, selected: doc.selected,
     can: Object.freeze({ ...layerActions(doc), undo: history.canUndo, redo: history.canRedo }),
     status, adjust: doc.adjust, exportOptions, canRetry: retryable?.id === doc.photo, menus,
+    refine: doc.refine, brush, pointer,
   });
 }
 
@@ -278,12 +293,14 @@ function photoFlow(store, backend) {
 
 /**
  * Editing the document: the selected layer's settings, selecting, dragging and the keys,
- * the layer and history actions, the photo's adjustments. Each change is an undo step.
+ * the layer and history actions, the photo's adjustments, the brush (refine.js: while its
+ * mode is on, it takes the stage's presses and drags). Each change is an undo step.
  * @param {Store} store @param {Fonts} fonts
  */
 function editing(store, fonts) {
   const { history, edit } = store;
   let gesture = 0; // bumps on each press on the stage: one drag is one undo step
+  const brush = brushing(store, () => Boolean(store.photos.get(history.present.photo)?.matte));
 
   /** @type {Editor["set"]} */
   async function set(key, value) {
@@ -326,15 +343,18 @@ function editing(store, fonts) {
   return {
     set, act,
     selectLayer: selectLayerById,
+    setBrush: brush.setBrush, toggleBrush: brush.toggleBrush, hover: brush.hover, leave: brush.leave,
     /** @type {Editor["pickAt"]} */
     pickAt(xCss, yCss, displayedWidth) {
       gesture++;
+      if (brush.press(xCss, yCss, displayedWidth)) return false;
       const id = layerAtClient(history.present, xCss, yCss, displayedWidth);
       if (id) selectLayerById(id);
       return id !== null; // a miss keeps the selection: dragging anywhere moves the selected text
     },
     /** @type {Editor["moveBy"]} */
     moveBy(dxCss, dyCss, displayedWidth) {
+      if (brush.drag(dxCss, dyCss, displayedWidth)) return;
       const { size, selected } = history.present;
       if (!size || !displayedWidth || !selected) return;
       const d = clientDeltaToImage(dxCss, dyCss, displayedWidth, size.width);
@@ -372,7 +392,7 @@ function editing(store, fonts) {
 function exporting(store, library) {
   /** @type {Editor["exportBlob"]} */
   async function exportBlob(options = store.exportOptions) {
-    const { photo, size, layers, adjust } = store.history.present, shot = store.photos.get(photo);
+    const { photo, size, layers, adjust, refine } = store.history.present, shot = store.photos.get(photo);
     if (!shot || !size) throw new Error("No photo yet");
     // The text was placed on the screen's photo, which may be a reduced decode: the export
     // decodes the file in full.
@@ -380,7 +400,7 @@ function exporting(store, library) {
       const face = library.source(l.fontFamily, l.fontWeight); // a URL, or a user's file's bytes
       return [`${face.family}|${face.weight}`, face];
     })).values()];
-    return encodeExport({ photo: shot.file, matte: shot.matte, layers, placedOn: size, adjust, options, fonts });
+    return encodeExport({ photo: shot.file, matte: shot.matte, layers, placedOn: size, adjust, refine, options, fonts });
   }
 
   return {
@@ -503,15 +523,17 @@ function saveBlob(blob, filename) {
 
 /**
  * The preview's painter: four stacked canvases (photo, the texts behind the
- * subject, the subject, the texts in front and the selected one's outline), each redrawn only when what it
+ * subject, the subject, the texts in front and the selected one's outline, or the
+ * brush's), each redrawn only when what it
  * shows, or the canvas size, changes: editing a text redraws only the text
  * canvases, a status message none.
  */
 function createPreview() {
   /** @type {WeakMap<AnyCanvas, unknown[]>} */
   const drawn = new WeakMap();
+  const refiner = createRefiner(); // the matte with the brush strokes, redrawn fast while a drag paints
   /** @param {Layers} canvases @param {Snapshot} snapshot @param {number} fonts @param {Size} cssSize @param {number} [dpr] */
-  return (canvases, { photo, matte, layers, selected, photoSize, adjust }, fonts, cssSize, dpr = 1) => {
+  return (canvases, { photo, matte, layers, selected, photoSize, adjust, refine, brush, pointer }, fonts, cssSize, dpr = 1) => {
     const width = Math.max(1, Math.round(cssSize.width * dpr)); // backing store = CSS size x DPR: sharp on HiDPI
     const height = Math.max(1, Math.round(cssSize.height * dpr));
     const scale = photoSize ? width / photoSize.width : 1; // canvas pixels per image pixel
@@ -531,18 +553,22 @@ function createPreview() {
     paint(canvases.text, [photo, layers, fonts], (ctx) => drawTexts(ctx, layersOn(layers, false), size, scale));
     // The matte is smaller than the photo (long side <= 1024) with the same
     // aspect ratio, so drawSubject stretches it over the photo at any scale.
-    // The texts in front, then the outline of the selected one (the preview's alone).
+    // The texts in front, then the outline of the selected one, or the brush's while
+    // it paints (the preview's alone).
     const chosen = layers.find((l) => l.id === selected);
     const front = (/** @type {Ctx2D} */ ctx) => {
       drawTexts(ctx, layersOn(layers, true), size, scale);
-      if (chosen) drawSelection(ctx, chosen, size, scale, dpr);
+      if (brush.mode && pointer) {
+        drawBrushOutline(ctx, brush, { x: pointer.x * scale, y: pointer.y * scale }, Math.max(width, height), dpr);
+      } else if (chosen && !brush.mode) drawSelection(ctx, chosen, size, scale, dpr);
     };
     const { front: frontCanvas } = canvases;
-    paint(canvases.subject, frontCanvas ? [photo, matte] : [photo, matte, layers, selected, fonts], (ctx) => {
-      if (matte) drawSubject(ctx, pic, matte, scale);
+    const onTop = [layers, selected, fonts, brush, pointer]; // what the front canvas shows
+    paint(canvases.subject, frontCanvas ? [photo, matte, refine] : [photo, matte, refine, ...onTop], (ctx) => {
+      if (matte) drawSubject(ctx, pic, refine.length ? refiner(matte, refine, width, height) : matte, scale);
       if (!frontCanvas) front(ctx);
     });
-    if (frontCanvas) paint(frontCanvas, [photo, layers, selected, fonts], front);
+    if (frontCanvas) paint(frontCanvas, [photo, ...onTop], front);
   };
 }
 

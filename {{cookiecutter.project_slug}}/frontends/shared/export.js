@@ -8,7 +8,7 @@
 import { canvasToBlob, renderExport } from "./editor-core.js";
 import { loadFace } from "./fonts.js";
 
-/** @import { Picture, State, Size, Adjust } from "./editor-core.js" */
+/** @import { Picture, State, Size, Adjust, Stroke } from "./editor-core.js" */
 /** @import { FontSource } from "./fonts.js" */
 /** @typedef {"png" | "jpeg" | "webp"} ExportFormat */
 /**
@@ -24,6 +24,7 @@ import { loadFace } from "./fonts.js";
  * @property {readonly State[]} layers
  * @property {Size} placedOn           the size the layers were placed on (the screen's photo)
  * @property {Adjust} adjust
+ * @property {readonly Stroke[]} [refine]  the brush strokes over the matte (plain data: they travel to the worker)
  * @property {ExportOptions} options
  * @property {readonly FontSource[]} fonts  the layers' font files, as URLs: a worker has no page to
  *   find them from, nor the page's fonts (the page has loaded them: they come from its cache)
@@ -50,13 +51,13 @@ export const exportFileName = (options, base = "text-behind-image") => `${base}.
  * cannot encode the format (toBlob then silently gives a PNG) is an error.
  * @param {ExportJob} job @returns {Promise<Blob>}
  */
-export async function encodeJob({ photo, matte, layers, placedOn, adjust, options, fonts }) {
+export async function encodeJob({ photo, matte, layers, placedOn, adjust, refine, options, fonts }) {
   const format = exportFormat(options.format);
   await Promise.all(fonts.map(loadFace)); // a font that cannot load fails the export: no stand-in font
   // The file, decoded where the job runs: in the worker, the decode of a 12 MP photo, and
   // the 48 MB of its pixels, never touch the main thread (sending decoded pixels stalls it).
   const full = photo instanceof Blob ? await createImageBitmap(photo, { imageOrientation: "from-image" }) : photo;
-  const canvas = renderExport(full, matte, layers, placedOn, { adjust, longSide: options.longSide });
+  const canvas = renderExport(full, matte, layers, placedOn, { adjust, refine, longSide: options.longSide });
   if (full !== photo && "close" in full) full.close();
   const blob = await canvasToBlob(canvas, format.type, format.lossy ? options.quality / 100 : undefined);
   if (blob.type !== format.type) throw new Error(`this browser cannot encode ${format.label}`);

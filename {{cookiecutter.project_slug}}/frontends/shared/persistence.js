@@ -15,6 +15,7 @@
 import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
 import { createDoc, newLayer, withPhoto } from "./document.js";
 import { fontFileId, fontFileKind, fontId, isUserFont } from "./fonts.js";
+import { readStrokes } from "./refine.js";
 
 /** @import { State, Size, Adjust } from "./editor-core.js" */
 /** @import { Doc, Layer } from "./document.js" */
@@ -113,8 +114,6 @@ export async function projectJson(doc, { photo, matte, fonts }) {
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 /** @param {unknown} v */
 const isLength = (v) => typeof v === "number" && Number.isFinite(v) && v > 0;
-/** @param {unknown} v */
-const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
 
 /**
  * Each of the defaults' keys, checked against the default's type: a key missing
@@ -165,17 +164,13 @@ const FIELDS = {
     if (!isObject(adjust)) throw damaged('"adjust" is not a set of photo adjustments');
     return /** @type {Adjust} */ (settings(adjust, DEFAULT_ADJUST, "the photo adjustment"));
   },
-  // The cut-out's refinements: brush strokes, relative to the picture (document.js).
-  refine: (strokes = []) => {
-    if (!Array.isArray(strokes)) throw damaged('"refine" is not a list');
-    return strokes.map((s, i) => {
-      const points = isObject(s) && Array.isArray(s.points) ? s.points : null;
-      if (!isObject(s) || !(s.mode === "keep" || s.mode === "remove") || !isNumber(s.size) || !isNumber(s.softness)
-          || !points?.every((p) => Array.isArray(p) && p.length === 2 && p.every(isNumber))) {
-        throw damaged(`refinement ${i + 1} is not a brush stroke`);
-      }
-      return s;
-    });
+  // The cut-out's refinements: brush strokes, relative to the picture (refine.js checks them).
+  refine: (strokes) => {
+    try {
+      return readStrokes(strokes);
+    } catch (err) {
+      throw damaged(/** @type {Error} */ (err).message);
+    }
   },
 };
 
@@ -214,8 +209,12 @@ export function readProject(data) {
   if (typeof version === "number" && Number.isInteger(version) && version > PROJECT_VERSION) {
     throw new FormatError(`This project file is format version ${version}, from a newer editor; this one reads versions 1 to ${PROJECT_VERSION}.`);
   }
-  // Version 1: the layers and adjustments only, at the top level (no photo, no refinements).
-  if (version === 1) return { project: readDocument(data, ["size", "layers", "adjust"]), photo: null, matte: null, fonts: [] };
+  // Version 1: the layers and adjustments at the top level, no photo (and, saved between the brush
+  // and version 2, the refinements).
+  if (version === 1) {
+    const keys = ["size", "layers", "adjust", ...("refine" in data ? ["refine"] : [])];
+    return { project: readDocument(data, keys), photo: null, matte: null, fonts: [] };
+  }
   if (version !== PROJECT_VERSION) {
     throw new FormatError(`This project file has an unknown format version (${JSON.stringify(version)}); this editor reads versions 1 to ${PROJECT_VERSION}.`);
   }

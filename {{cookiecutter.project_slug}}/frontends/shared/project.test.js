@@ -13,14 +13,11 @@ import {
   readFonts, readWork, toBase64, withProject,
 } from "./persistence.js";
 
-/** @import { Doc } from "./document.js" */
 /** @import { UserFont } from "./fonts.js" */
 /** @import { Opened } from "./persistence.js" */
-/** @import { Size, Ctx2D } from "./editor-core.js" */
+/** @import { Size, Ctx2D, Stroke } from "./editor-core.js" */
 /** @import { FontUrl } from "./fonts.js" */
 /** @import { Editor } from "./editor.js" */
-/** A document's refinements (the brush's strokes: document.js). @param {object} doc @returns {unknown} */
-const refineOf = (doc) => /** @type {{ refine?: unknown }} */ (doc).refine;
 
 const g = /** @type {any} */ (globalThis);
 // The browser's canvas, pictures and fonts, backed by @napi-rs/canvas (as in editor-core.test.js).
@@ -53,7 +50,8 @@ const SIZE = { width: 400, height: 200 };
 // pictures: the format carries bytes; whether they decode is checkPictures' business.
 const PHOTO = new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 250])], "holiday.jpg", { type: "image/jpeg" });
 const MATTE = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9, 8, 7])], { type: "image/png" });
-const STROKE = { mode: /** @type {const} */ ("remove"), size: 0.05, softness: 0.4, points: [[0.25, 0.5], [0.3, 0.55]] };
+/** @type {Stroke} */
+const STROKE = { mode: "remove", size: 0.05, softness: 0.4, points: [[0.25, 0.5], [0.3, 0.55]] };
 
 /** The whole work: two layers on a photo (one in the user's font, bent), adjustments, a refinement. */
 function work() {
@@ -62,7 +60,7 @@ function work() {
   doc = addLayer(doc);
   doc = updateLayer(doc, /** @type {string} */ (doc.selected), { text: "TWO", front: true, fontFamily: "lobster", rotation: 12 });
   doc = adjustPhoto(doc, { brightness: 130, blur: 1.5 });
-  return /** @type {Doc} */ ({ ...doc, refine: [STROKE] });
+  return { ...doc, refine: [STROKE] };
 }
 /** @type {Parameters<typeof projectJson>[1]} */
 const FILES = { photo: PHOTO, matte: MATTE, fonts: [FONT, OTHER] };
@@ -76,7 +74,7 @@ describe("project file, version 2", () => {
   it("round-trips the whole work: the document, the photo, its matte and the fonts its layers use", async () => {
     const doc = work(), opened = parseProject(await save(doc));
     expect(documentData({ ...opened.project, photo: 0 })).toEqual(documentData(doc)); // every field of the Doc
-    expect(refineOf(opened.project)).toEqual([STROKE]);
+    expect(opened.project.refine).toEqual([STROKE]);
     expect(opened.project.layers.map((l) => [l.text, l.bend, l.fontFamily])).toEqual([["ONE", 40, FONT.id], ["TWO", 0, "lobster"]]);
     expect(opened.project.selected).toBe(opened.project.layers[1].id);
     const photo = /** @type {File} */ (opened.photo);
@@ -112,7 +110,7 @@ describe("project file, version 2", () => {
     const opened = withProject({ ...createDoc(), photo: 9, size: { width: 200, height: 100 } }, project);
     expect(opened.photo).toBe(9);
     expect(opened.layers.map((l) => [l.x, l.y])).toEqual([[50, 25], [100, 50]]); // the same place on the picture
-    expect(refineOf(opened)).toEqual([STROKE]);
+    expect(opened.refine).toEqual([STROKE]);
     expect(opened.adjust).toEqual(work().adjust);
   });
 
@@ -172,7 +170,7 @@ describe("the browser's copy, as project files are", () => {
     expect(data.steps[0].document).toEqual(documentData(doc));
     const png = new Blob([new Uint8Array([1])], { type: "image/png" });
     const kept = readWork({ history: data, photos: new Map([["k", { version: 1, photo: png, matte: null }]]) });
-    expect(refineOf(/** @type {object} */ (kept?.steps[0].project))).toEqual([STROKE]);
+    expect(kept?.steps[0].project.refine).toEqual([STROKE]);
     expect(kept?.steps[0].project.layers.map((l) => l.bend)).toEqual([40, 0]);
   });
 

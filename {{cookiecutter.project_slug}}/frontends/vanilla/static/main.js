@@ -6,7 +6,7 @@ import {
   ACTIONS, OPEN_PROJECT, PROJECT_ACTIONS, SECTIONS, actionTitle, controlId, displayValue, inputValue, isShown, layerItemId, layerItems,
   optionsOf, parseInput,
 } from "./controls.js";
-import { EXPORT_SECTION, PHOTO_SECTION, RETRY, downloadLabel } from "./controls.js";
+import { BRUSH_MODES, EXPORT_SECTION, PHOTO_SECTION, REFINE_RESET, REFINE_SECTION, RETRY, downloadLabel } from "./controls.js";
 import { fitInto } from "./editor-core.js";
 import { createEditor } from "./editor.js";
 import { openBrowserStorage } from "./persistence.js";
@@ -138,6 +138,25 @@ $("export-settings").append(createSection(EXPORT_SECTION, {
   read: (s) => s.exportOptions, write: /** @type {Binding["write"]} */ (editor.setExport),
 }));
 
+// The brush that refines the cut-out: its section's fields, and before them the mode buttons
+// (toggles: aria-pressed) and Reset.
+const refine = createSection(REFINE_SECTION, { read: (s) => s.brush, write: /** @type {Binding["write"]} */ (editor.setBrush) });
+/** @param {{ label: string, testid: string, title: string }} b @param {() => void} onClick */
+function brushButton({ label, testid, title }, onClick) {
+  const button = Object.assign(document.createElement("button"), { type: "button", textContent: label, title });
+  button.dataset.testid = testid;
+  button.addEventListener("click", onClick);
+  return button;
+}
+const modes = BRUSH_MODES.map((m) => ({ mode: m.mode, button: brushButton(m, () => editor.toggleBrush(m.mode)) }));
+const resetButton = brushButton({ ...REFINE_RESET, title: actionTitle(REFINE_RESET) }, () => editor.act(REFINE_RESET.id));
+const brushBar = Object.assign(document.createElement("div"), { className: "brush" });
+brushBar.setAttribute("role", "group");
+brushBar.setAttribute("aria-label", "Brush");
+brushBar.append(...modes.map((m) => m.button), resetButton);
+refine.querySelector("summary")?.after(brushBar);
+$("refine-settings").append(refine);
+
 // The layer and history buttons, and the layer list (a listbox: the arrow keys
 // pick a layer, a click too).
 const buttons = ACTIONS.map((action) => {
@@ -194,6 +213,9 @@ function render() {
     field.hidden = !isShown(control, values);
   }
   for (const { action, button } of buttons) button.disabled = !can[action.id];
+  for (const { mode, button } of modes) button.setAttribute("aria-pressed", String(snapshot.brush.mode === mode));
+  resetButton.disabled = !can.resetRefine;
+  stage.classList.toggle("painting", Boolean(snapshot.brush.mode)); // a drag paints: style.css's cursor
   renderList(snapshot);
   settings.disabled = !snapshot.selected; // no layers left: nothing to edit
   exportButton.disabled = !photo;
@@ -230,7 +252,11 @@ stage.addEventListener("pointerdown", (e) => {
   drag = { id: e.pointerId, x: e.clientX, y: e.clientY };
 });
 stage.addEventListener("pointermove", (e) => {
-  if (!drag || e.pointerId !== drag.id) return;
+  if (!drag) { // not pressed: the brush's outline follows (while a brush mode is on)
+    const box = stage.getBoundingClientRect();
+    return editor.hover(e.clientX - box.left, e.clientY - box.top, stage.clientWidth);
+  }
+  if (e.pointerId !== drag.id) return;
   editor.moveBy(e.clientX - drag.x, e.clientY - drag.y, stage.clientWidth);
   drag = { ...drag, x: e.clientX, y: e.clientY };
 });
@@ -238,6 +264,7 @@ stage.addEventListener("pointermove", (e) => {
 const endDrag = (e) => { if (drag?.id === e.pointerId) drag = null; };
 stage.addEventListener("pointerup", endDrag);
 stage.addEventListener("pointercancel", endDrag);
+stage.addEventListener("pointerleave", () => editor.leave());
 stage.addEventListener("keydown", (e) => { if (editor.handleKey(e)) e.preventDefault(); });
 // Undo and redo from anywhere on the page (but not inside the text box: see historyShortcut).
 window.addEventListener("keydown", (e) => { if (editor.handleShortcut(e)) e.preventDefault(); });

@@ -8,6 +8,7 @@ import { Controls, SettingsSection } from "./Controls.tsx";
 import { EXPORT_SECTION, PHOTO_SECTION, RETRY, downloadLabel } from "./lib/controls.js";
 import { Layers } from "./Layers.tsx";
 import { Project } from "./Project.tsx";
+import { Refine } from "./Refine.tsx";
 import { openBrowserStorage } from "./lib/persistence.js";
 import { Stage } from "./Stage.tsx";
 
@@ -64,6 +65,7 @@ export default function App() {
             <legend className="sr-only">The selected layer</legend>
             <Controls state={state} onSet={editor.set} menus={snapshot.menus} onUpload={(upload, file) => editor[upload.action](file)} />
           </fieldset>
+          <Refine editor={editor} snapshot={snapshot} />
           <SettingsSection section={PHOTO_SECTION} state={snapshot.adjust} onSet={editor.adjustPhoto} />
           <SettingsSection section={EXPORT_SECTION} state={snapshot.exportOptions} onSet={editor.setExport} />
           <button id="export" type="button" className="primary" data-testid="export" disabled={!photo} onClick={() => editor.download()}>

@@ -1,7 +1,7 @@
 // The controls, generated from the shared description in lib/controls.js, so
 // all three frontends show the same inputs with the same labels and testids.
 import { SECTIONS, controlId, displayValue, inputValue, isShown, optionsOf, parseInput } from "./lib/controls.js";
-import type { ChangeEvent } from "react";
+import type { ChangeEvent, ReactNode } from "react";
 import type { Control, FileInput, Section } from "./lib/controls.js";
 import type { Editor, Snapshot } from "./lib/editor.js";
 
@@ -93,11 +93,13 @@ function Upload({ upload, onFile }: { upload: FileInput; onFile: (file: File) =>
 }
 
 // A section of other settings than the layer's (lib/controls.js: PHOTO_SECTION,
-// EXPORT_SECTION), drawn with the same fields.
-export function SettingsSection<V extends object>({ section, state, onSet }: Omit<FieldProps<V>, "control"> & { section: Section<V> }) {
+// EXPORT_SECTION, REFINE_SECTION), drawn with the same fields, after its `children` if any.
+type SectionProps<V extends object> = Omit<FieldProps<V>, "control"> & { section: Section<V>; children?: ReactNode };
+export function SettingsSection<V extends object>({ section, state, onSet, children }: SectionProps<V>) {
   return (
     <details className="section" open={section.open}>
       <summary>{section.title}</summary>
+      {children}
       {section.controls.map((control) => <Field key={control.key} control={control} state={state} onSet={onSet} />)}
     </details>
   );

@@ -43,7 +43,11 @@ export function Stage({ editor, snapshot }: Props) {
   };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const d = drag.current;
-    if (!d || e.pointerId !== d.id) return;
+    if (!d) { // not pressed: the brush's outline follows (while a brush mode is on)
+      const box = e.currentTarget.getBoundingClientRect();
+      return editor.hover(e.clientX - box.left, e.clientY - box.top, e.currentTarget.clientWidth);
+    }
+    if (e.pointerId !== d.id) return;
     editor.moveBy(e.clientX - d.x, e.clientY - d.y, e.currentTarget.clientWidth);
     drag.current = { ...d, x: e.clientX, y: e.clientY };
   };
@@ -62,10 +66,12 @@ export function Stage({ editor, snapshot }: Props) {
       }}
     >
       <div
-        id="stage" className={photo ? "stage ready" : "stage"} data-testid="stage" role="application" tabIndex={0}
+        id="stage" className={`stage${photo ? " ready" : ""}${snapshot.brush.mode ? " painting" : ""}`}
+        data-testid="stage" role="application" tabIndex={0}
         aria-label="Preview. Click a text to select it; drag it, or use the arrow keys, to move it; Delete removes it."
         style={css ? { width: `${css.width}px`, height: `${css.height}px` } : undefined}
         onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={endDrag} onPointerCancel={endDrag}
+        onPointerLeave={() => editor.leave()}
         onKeyDown={(e) => { if (editor.handleKey(e)) e.preventDefault(); }}
       >
         <canvas ref={photoRef} id="background" data-testid="background" />
