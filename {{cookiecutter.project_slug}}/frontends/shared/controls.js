@@ -189,7 +189,6 @@ export const REFINE_RESET = { id: "resetRefine", label: "Reset cut-out", testid:
 
 /** The buttons above the layer list, in order. @type {readonly ActionButton[]} */
 export const ACTIONS = [
-  { id: "addLayer", label: "Add text", testid: "add-layer" },
   { id: "duplicateLayer", label: "Duplicate", testid: "duplicate-layer" },
   { id: "deleteLayer", label: "Delete", testid: "delete-layer", keys: "Delete, on the preview" },
   { id: "moveLayerUp", label: "Move up", testid: "layer-up" },
@@ -197,6 +196,15 @@ export const ACTIONS = [
   { id: "undo", label: "Undo", testid: "undo", keys: "Ctrl+Z" },
   { id: "redo", label: "Redo", testid: "redo", keys: "Ctrl+Shift+Z or Ctrl+Y" },
 ];
+
+// The main actions, under the preview (where a phone keeps them in reach): the photo's
+// button (it opens the file input, TESTIDS.upload), a new text, and the download (TESTIDS.export).
+/** The photo's button. */
+export const CHOOSE_PHOTO = Object.freeze({ label: "Choose photo", testid: "choose-photo", accept: "image/*" });
+/** A new text, where it overlaps no other. @type {ActionButton} */
+export const ADD_TEXT = { id: "addLayer", label: "Add text", testid: "add-layer" };
+/** The empty preview: a click or a drop there chooses the photo too. */
+export const EMPTY_STAGE = Object.freeze({ label: "Choose a photo, or drop one here", testid: "empty-stage" });
 
 /** A button's tooltip. @param {ActionButton} a */
 export const actionTitle = (a) => (a.keys ? `${a.label} (${a.keys})` : a.label);
@@ -207,11 +215,13 @@ export const actionTitle = (a) => (a.keys ? `${a.label} (${a.keys})` : a.label);
  * @param {readonly Layer[]} layers @returns {{id: string, label: string}[]}
  */
 export function layerItems(layers) {
-  return layers.map((l) => {
-    const line = String(l.text).trim().split("\n")[0] || "(empty)";
-    const text = line.length > 24 ? `${line.slice(0, 23)}…` : line;
-    return { id: l.id, label: `${text}${l.front ? " · in front" : ""}` };
-  }).reverse();
+  return layers.map((l) => ({ id: l.id, label: `${layerName(l)}${l.front ? " · in front" : ""}` })).reverse();
+}
+
+/** A layer's name: its text's first line, shortened. @param {{ text: string }} layer */
+export function layerName(layer) {
+  const line = String(layer.text).trim().split("\n")[0] || "(empty)";
+  return line.length > 24 ? `${line.slice(0, 23)}…` : line;
 }
 
 /** The element id of a layer item (the list's aria-activedescendant). @param {string} layerId */
@@ -219,7 +229,8 @@ export const layerItemId = (layerId) => `item-${layerId}`;
 
 // The other elements the frontends must mark with these data-testid values.
 export const TESTIDS = Object.freeze({
-  upload: "upload", // <input type="file">
+  upload: "upload", // the photo's <input type="file"> (hidden: CHOOSE_PHOTO's button opens it)
+  photoName: "photo-name", // the photo's file name, beside CHOOSE_PHOTO's button
   export: "export", // the download button
   status: "status", // the status line (role="status")
   stage: "stage", // the element holding the four layer canvases; click and drag target
@@ -295,5 +306,8 @@ export const PROJECT_ACTIONS = [
   { id: "newWork", label: "New", testid: "new", title: "Start again with no photo (Undo brings the last picture back)" },
   { id: "saveProject", label: "Save project", testid: "save-project", title: "Download the whole picture as one file that opens in any browser: the photo, its cut-out, the layers and your fonts" },
 ];
-/** The file input that opens a saved project (its photo, layers and fonts replace the current ones). */
-export const OPEN_PROJECT = Object.freeze({ label: "Open project", testid: "open-project", accept: ".json,application/json" });
+/**
+ * Opening a saved project (its photo, layers and fonts replace the current ones): a button,
+ * `button` its data-testid, that opens a hidden file input, `testid` its data-testid.
+ */
+export const OPEN_PROJECT = Object.freeze({ label: "Open project", button: "choose-project", testid: "open-project", accept: ".json,application/json" });

@@ -2,7 +2,7 @@
 // Unit tests of the document (text layers) and its undo history, in Node by
 // Vitest. Pure data: the pixels are editor-core.test.js's.
 import { describe, expect, it } from "vitest";
-import { ACTIONS, CONTROLS, TESTIDS, layerItems } from "./controls.js";
+import { ACTIONS, ADD_TEXT, CHOOSE_PHOTO, CONTROLS, EMPTY_STAGE, OPEN_PROJECT, TESTIDS, layerItems } from "./controls.js";
 import {
   addLayer, createDoc, createHistory, deleteLayer, duplicateLayer, historyShortcut, layerActions,
   listKeyTarget, moveLayer, reorderLayer, selectLayer, selectedLayer, updateLayer, withPhoto,
@@ -79,8 +79,8 @@ describe("layers", () => {
 
   it("have a control, and buttons with their own data-testid", () => {
     expect(CONTROLS.find((c) => c.key === "front")).toMatchObject({ type: "checkbox", testid: "layer-front" });
-    const ids = ACTIONS.map((a) => a.testid);
-    for (const id of ["add-layer", "duplicate-layer", "delete-layer", "undo", "redo"]) expect(ids).toContain(id);
+    const ids = [ADD_TEXT, ...ACTIONS, CHOOSE_PHOTO, EMPTY_STAGE].map((a) => a.testid).concat(OPEN_PROJECT.button);
+    for (const id of ["add-layer", "duplicate-layer", "delete-layer", "undo", "redo", "choose-photo"]) expect(ids).toContain(id);
     expect(Object.values(TESTIDS)).toEqual(expect.arrayContaining(["layer-list", "layer-item"]));
     expect(new Set([...ids, ...CONTROLS.map((c) => c.testid), ...Object.values(TESTIDS)]).size)
       .toBe(ids.length + CONTROLS.length + Object.values(TESTIDS).length);

@@ -462,7 +462,7 @@ export function renderExport(photo, matte, texts, placedOn, { adjust, longSide, 
 // layer's own frame (centred on x, y, then rotated and skewed), where it is an
 // upright rectangle, bent along `arc` when the text is. Null for an empty text.
 /** @param {State} t @param {Size} imageSize @returns {{ halfW: number, halfH: number, arc: Arc | null } | null} */
-function textBox(t, imageSize) {
+export function textBox(t, imageSize) {
   if (!String(t.text).trim()) return null;
   const fontPx = (t.fontSize / 100) * imageSize.height;
   const { spacing, setup } = blockFont(t, fontPx);

@@ -11,12 +11,14 @@ import {
 } from "./editor-core.js";
 import { createEditor } from "./editor.js";
 import { FONTS, FONT_ALIASES, fontById, fontFiles, fontPackage, fontSource, loadFace } from "./fonts.js";
+import { layerBox } from "./layout.js";
 import { readProject } from "./persistence.js";
 
 /** @import { AnyCanvas, Ctx2D } from "./editor-core.js" */
 /** @import { GradioMessage, GradioModule } from "./backend.js" */
 /** @import { Control } from "./controls.js" */
 /** @import { FontUrl } from "./fonts.js" */
+/** @import { Box } from "./layout.js" */
 
 // The browser APIs the modules use, backed by @napi-rs/canvas. Its canvases are
 // not DOM types, hence the casts.
@@ -297,15 +299,19 @@ describe("createEditor", () => {
     expect(after).not.toBe(before); // a new snapshot per change
     expect(after.photoSize).toEqual({ width: W, height: H });
     expect(after.matte).not.toBeNull();
-    expect([after.state.x, after.state.y]).toEqual([W / 2, H / 2]);
+    expect(after.photoName).toBe("(unnamed photo)"); // a Blob; a File gives its name
+    // The text went behind the subject's upper part, centred on it (layout.js): part of it above the subject.
+    const { x, y } = after.state;
+    expect(x).toBe(SQUARE.x + SQUARE.size / 2);
+    expect(y).toBeLessThan(SQUARE.y + SQUARE.size / 2);
     expect(seen).toContain("Waiting in queue: position 2 of 2");
     expect(seen).toContain("Cutting out the subject…");
     expect(after.status).toEqual({ kind: "done", text: "Done. Drag the text to place it, then download." });
 
     editor.moveBy(10, 5, W / 2); // preview shown at half size: 1 CSS px = 2 image px
-    expect([editor.getSnapshot().state.x, editor.getSnapshot().state.y]).toEqual([W / 2 + 20, H / 2 + 10]);
+    expect([editor.getSnapshot().state.x, editor.getSnapshot().state.y]).toEqual([x + 20, y + 10]);
     expect(editor.handleKey({ key: "ArrowLeft" })).toBe(true);
-    expect(editor.getSnapshot().state.x).toBe(W / 2 + 20 - W * 0.01);
+    expect(editor.getSnapshot().state.x).toBe(x + 20 - W * 0.01);
     expect(editor.handleKey({ key: "a" })).toBe(false);
 
     const layers = { photo: makeCanvas(1, 1), text: makeCanvas(1, 1), subject: makeCanvas(1, 1) };
@@ -444,6 +450,7 @@ describe("createEditor", () => {
     await editor.loadFile(await pngFile(photo));
     await editor.set("text", "HELLO");
     await editor.set("fontFamily", FONT);
+    await editor.set("fontSize", DEFAULT_STATE.fontSize); // the size the first text had before it was fitted to the photo
     await editor.set("y", 40); // above the subject, on the dark photo
     const layers = { photo: makeCanvas(1, 1), text: makeCanvas(1, 1), subject: makeCanvas(1, 1), front: makeCanvas(1, 1) };
     editor.renderLayers(layers, { width: W, height: H });
@@ -535,6 +542,63 @@ describe("createEditor", () => {
     expect(editor.getSnapshot().status.kind).toBe("done");
     expect(editor.getSnapshot().matte).not.toBeNull();
     expect(seen.filter((t) => /lost the connection/i.test(t))).toEqual([]); // there was none to lose
+  });
+
+  it("puts the first text behind the subject when the matte comes, unless it was moved meanwhile", async () => {
+    /** @type {() => void} */
+    let release = () => {};
+    const held = new Promise((r) => { release = () => r(undefined); });
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl, /** @type {Promise<void>} */ (held))), ...backend });
+    const snap = () => editor.getSnapshot();
+    const loading = editor.loadFile(new File([await pngFile(photo)], "portrait.png", { type: "image/png" }));
+    while (!snap().photo) await settle();
+    expect([snap().state.x, snap().state.y, snap().photoName]).toEqual([W / 2, H / 2, "portrait.png"]); // centred until the matte is in
+    release();
+    await loading;
+    const placed = snap().state;
+    expect(placed.x).toBe(SQUARE.x + SQUARE.size / 2);
+    expect(placed.y).not.toBe(H / 2);
+    editor.act("undo"); // the photo and the placing are one step
+    expect([snap().photo, snap().state.x, snap().state.y]).toEqual([null, 0, 0]);
+    expect(snap().status).toEqual({ kind: "info", text: "Undid: chose the photo." });
+    editor.act("redo");
+    expect(snap().state).toEqual(placed);
+
+    /** @type {() => void} */
+    let later = () => {};
+    const waiting = new Promise((r) => { later = () => r(undefined); });
+    const moved = createEditor({ ...fakeGradio(() => answers(matteUrl, /** @type {Promise<void>} */ (waiting))), ...backend });
+    const second = moved.loadFile(await pngFile(photo));
+    while (!moved.getSnapshot().photo) await settle();
+    moved.moveBy(-30, 0, W); // the user placed it: left there
+    later();
+    await second;
+    expect([moved.getSnapshot().state.x, moved.getSnapshot().state.y]).toEqual([W / 2 - 30, H / 2]);
+  });
+
+  it("adds each text clear of the others, and says what an undo or a redo did", async () => {
+    const editor = createEditor({ ...fakeGradio(() => answers(matteUrl)), ...backend });
+    const snap = () => editor.getSnapshot();
+    await editor.loadFile(await pngFile(canvas(W, H, (ctx) => { ctx.fillStyle = "#222"; ctx.fillRect(0, 0, W, H); })));
+    await editor.set("fontSize", 10);
+    for (let i = 0; i < 3; i++) {
+      editor.act("addLayer");
+      await editor.set("fontSize", 10);
+    }
+    const boxes = snap().layers.map((l) => /** @type {Box} */ (layerBox(l, { width: W, height: H })));
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) expect(a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0).toBe(true);
+    }
+    editor.moveBy(10, 0, W);
+    editor.act("undo");
+    expect(snap().status).toEqual({ kind: "info", text: "Undid: moved HELLO." });
+    editor.act("redo");
+    expect(snap().status.text).toBe("Redid: moved HELLO.");
+    editor.act("undo");
+    editor.act("undo");
+    expect(snap().status.text).toBe("Undid: changed the size of HELLO.");
+    editor.act("undo");
+    expect(snap().status.text).toBe("Undid: added HELLO.");
   });
 });
 

@@ -25,13 +25,15 @@ import { DEFAULT_BRUSH, brushing, createRefiner, drawBrushOutline } from "./refi
 import { DEFAULT_EXPORT, encodeJob, exportFileName, exportFormat } from "./export.js";
 import {
   LAYER_CHANGES, createDoc, createHistory, historyShortcut, layerActions, layerAtClient, listKeyTarget,
-  moveLayer, nudge, selectLayer, selectedLayer, updateLayer, withPhoto, adjustPhoto,
+  addLayer, moveLayer, nudge, selectLayer, selectedLayer, updateLayer, withPhoto, adjustPhoto,
 } from "./document.js";
 import { FormatError, createAutosave, storageError, withProject } from "./persistence.js";
 import { createFontLibrary, userFonts } from "./font-library.js";
 import { projectFile } from "./project-file.js";
 import { CutOutError, createBackend, reason } from "./backend.js";
 import { NotAnImage, createPhotos, modelInput } from "./photos.js";
+import { behindSubject, clearOfOthers, spreadOut, subjectBox } from "./layout.js";
+import { describeChange } from "./changes.js";
 
 /** @import { State, Picture, AnyCanvas, Size, Adjust, Stroke } from "./editor-core.js" */
 /** @import { Brush } from "./refine.js" */
@@ -55,6 +57,7 @@ import { NotAnImage, createPhotos, modelInput } from "./photos.js";
  * @property {Picture | null} photo  the photo for the screen, upright (maybe a reduced decode: decodeForScreen)
  * @property {Picture | null} matte  its matte (alpha = subject), once the backend answered
  * @property {Size | null} photoSize the size of `photo`, the unit of the text positions
+ * @property {string | null} photoName  its file's name (null: no photo)
  * @property {State} state  the selected layer's settings (the controls show them)
  * @property {readonly Layer[]} layers  every text layer, bottom first
  * @property {string | null} selected  the selected layer's id; null when there are no layers
@@ -88,14 +91,16 @@ import { NotAnImage, createPhotos, modelInput } from "./photos.js";
  * @property {(listener: () => void) => () => void} subscribe  returns the unsubscribe
  * @property {() => Snapshot} getSnapshot
  * @property {<K extends keyof State>(key: K, value: State[K]) => Promise<void>} set  one setting of the selected layer; resolves once applied (a font: its file loaded, or reverted)
- * @property {(file: Blob) => Promise<void>} loadFile  show a photo and fetch its matte
+ * @property {(file: Blob) => Promise<void>} loadFile  show a photo and fetch its matte; the first photo's
+ *   first text goes behind the subject's upper part once the matte is in (layout.js)
  * @property {(xCss: number, yCss: number, displayedWidth: number) => boolean} pickAt  a press on the stage (CSS pixels from its top left): selects the text there (true), starts a drag
  * @property {(dxCss: number, dyCss: number, displayedWidth: number) => void} moveBy  move the selected text by a pointer delta
  * @property {(event: Key) => boolean} handleKey  the stage's keys (arrows move the selected text, Delete removes it): true if handled
  * @property {(event: Key) => boolean} handleShortcut  the page's keys: Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z, Ctrl+Y (see historyShortcut)
  * @property {(event: Key) => boolean} handleListKey  the layer list's keys: arrows, Home, End select
  * @property {(id: string) => void} selectLayer
- * @property {(action: Action) => void} act  add, duplicate, delete or reorder a layer; reset the brush's strokes; undo, redo
+ * @property {(action: Action) => void} act  add (clear of the other texts), duplicate, delete or reorder
+ *   a layer; reset the brush's strokes; undo, redo (the status says what was undone or redone)
  * @property {<K extends keyof Brush>(key: K, value: Brush[K]) => void} setBrush  one brush setting (not an undo step)
  * @property {(mode: Stroke["mode"]) => void} toggleBrush  a mode's button: that mode on, or off again (the drag moves the text)
  * @property {(xCss: number, yCss: number, displayedWidth: number) => void} hover  the pointer moved over the stage, not pressed (the brush's outline)
@@ -135,7 +140,7 @@ import { NotAnImage, createPhotos, modelInput } from "./photos.js";
  */
 /** Font files: loaded on first use, the text layers redrawn once one has. @typedef {ReturnType<typeof fontLoader>} Fonts */
 
-const READY = "Ready. Upload a photo to start.";
+const READY = "Ready. Choose a photo to start.";
 /** @type {Status} */
 const CONNECTING = { kind: "info", text: "Connecting…" };
 const HISTORY_LIMIT = 100; // undo steps kept; the oldest are forgotten
@@ -158,7 +163,7 @@ export function createEditor({ loadGradio, fontUrl, url, endpoint, storage = nul
   return {
     subscribe: store.subscribe,
     getSnapshot: () => store.snapshot,
-    ...photoFlow(store, backend),
+    ...photoFlow(store, backend, fonts),
     ...editing(store, fonts),
     ...exporting(store, library),
     ...work, addFont,
@@ -209,6 +214,7 @@ function view({ history, photos, status, exportOptions, retryable, menus, brush,
   const doc = history.present, photo = photos.get(doc.photo);
   return Object.freeze({
     photo: photo?.picture ?? null, matte: photo?.matte ?? null, photoSize: doc.size,
+    photoName: photo ? ("name" in photo.file && String(photo.file.name)) || "(unnamed photo)" : null,
     state: selectedLayer(doc) ?? DEFAULT_STATE, layers: doc.layers, selected: doc.selected,
     can: Object.freeze({ ...layerActions(doc), undo: history.canUndo, redo: history.canRedo }),
     status, adjust: doc.adjust, exportOptions, canRetry: retryable?.id === doc.photo, menus,
@@ -222,6 +228,8 @@ function fontLoader(store, library) {
   const loaded = () => { store.fonts++; store.publish(); };
   return {
     label,
+    /** Resolves once a layer's font is loaded, or could not be (texts are measured in it). @param {Layer} l */
+    ready: (l) => load(l.fontFamily, l.fontWeight).catch(() => {}),
     /** Loads a font, then redraws; rejects when its file cannot be loaded. @param {string} id @param {number} weight */
     load: (id, weight) => load(id, weight).then(loaded),
     /**
@@ -237,11 +245,13 @@ function fontLoader(store, library) {
 /**
  * A photo, from the file to its cut-out: decoded and shown at once, sent to the backend,
  * the matte shown when it arrives (or why it did not, with Try again where that may help).
- * @param {Store} store @param {Backend} backend
+ * @param {Store} store @param {Backend} backend @param {Fonts} fonts
  */
-function photoFlow(store, backend) {
+function photoFlow(store, backend, fonts) {
   const { history, photos } = store;
   let sending = 0; // the photo whose cut-out is awaited: an older one's answer is dropped
+  /** @type {{ photo: number, layer: Layer } | null} */
+  let first = null; // the first photo's first text, as placed at the centre: behind the subject once its matte is in
 
   /** @type {Editor["loadFile"]} */
   async function loadFile(file) {
@@ -258,7 +268,10 @@ function photoFlow(store, backend) {
     const cutting = cutOut(id, input); // the upload starts now, while the photo is drawn
     photos.add(id, picture, file);
     store.status = { kind: "busy", text: "Uploading…" };
-    store.edit((doc) => withPhoto(doc, id, imageSize(picture))); // one undo step; the layers keep their place on the picture
+    // One undo step; the layers keep their place on the picture, or on a first photo spread out.
+    const wasEmpty = !history.present.size;
+    store.edit((doc) => (doc.size ? withPhoto(doc, id, imageSize(picture)) : spreadOut(withPhoto(doc, id, imageSize(picture)))));
+    first = wasEmpty && history.present.layers[0] ? { photo: id, layer: history.present.layers[0] } : null;
     await cutting;
   }
 
@@ -270,6 +283,10 @@ function photoFlow(store, backend) {
     try {
       const matte = await backend.cutOut(input, { stale, onStatus: (next) => { if (shown()) store.publish(next); } });
       if (!matte || !photos.setMatte(id, matte)) return; // also set when an undo went back to an earlier photo: a redo shows it
+      if (first?.photo === id) {
+        await fonts.ready(first.layer); // measured in its own font (loading since the page opened)
+        if (shown()) placeBehindSubject(first.layer, matte.picture);
+      }
       store.publish(shown() ? { kind: "done", text: "Done. Drag the text to place it, then download." } : store.status);
     } catch (err) {
       if (!(err instanceof CutOutError)) throw err;
@@ -277,6 +294,20 @@ function photoFlow(store, backend) {
       if (err.retryable) store.retryable = { id, input };
       store.publish(shown() ? err.status : store.status);
     }
+  }
+
+  /**
+   * The first text behind the subject's upper part (layout.js), the effect showing before any
+   * drag; part of the photo's step (Undo takes both away). Not if the text was moved or resized
+   * while the matte was on its way: the user has placed it.
+   * @param {Layer} placed @param {Picture} matte
+   */
+  function placeBehindSubject(placed, matte) {
+    first = null;
+    const doc = history.present, layer = doc.layers.find((l) => l.id === placed.id);
+    const box = doc.size && subjectBox(matte, doc.size);
+    if (!layer || !box || !doc.size || /** @type {const} */ (["x", "y", "fontSize"]).some((k) => layer[k] !== placed[k])) return;
+    history.replace(updateLayer(doc, layer.id, behindSubject(layer, box, doc.size)));
   }
 
   /** @type {Editor["retry"]} */
@@ -298,9 +329,14 @@ function photoFlow(store, backend) {
  * @param {Store} store @param {Fonts} fonts
  */
 function editing(store, fonts) {
-  const { history, edit } = store;
+  const { history, photos, edit } = store;
   let gesture = 0; // bumps on each press on the stage: one drag is one undo step
   const brush = brushing(store, () => Boolean(store.photos.get(history.present.photo)?.matte));
+  /** The subject's box on the document's photo, once its matte is in. @param {Doc} doc */
+  const subjectOf = (doc) => {
+    const matte = photos.get(doc.photo)?.matte;
+    return matte && doc.size ? subjectBox(matte, doc.size) : null;
+  };
 
   /** @type {Editor["set"]} */
   async function set(key, value) {
@@ -334,9 +370,12 @@ function editing(store, fonts) {
   /** @type {Editor["act"]} */
   function act(action) {
     if (action === "undo" || action === "redo") {
-      if (history[action]()) store.publish();
+      const was = history.present;
+      if (!history[action]()) return;
+      const [older, newer] = action === "undo" ? [history.present, was] : [was, history.present];
+      store.setStatus("info", `${action === "undo" ? "Undid" : "Redid"}: ${describeChange(older, newer)}.`);
     } else {
-      edit(LAYER_CHANGES[action]);
+      edit(action === "addLayer" ? (doc) => clearOfOthers(addLayer(doc), subjectOf(doc)) : LAYER_CHANGES[action]);
     }
   }
 
@@ -505,7 +544,7 @@ function keepWork(store, storage, fonts, fontsRestored) {
      */
     newWork() {
       store.edit(() => createDoc());
-      store.setStatus("info", "New picture. Upload a photo to start (Undo brings the last one back).");
+      store.setStatus("info", "New picture. Choose a photo to start (Undo brings the last one back).");
       store.autosave?.flush();
     },
   };

@@ -6,9 +6,12 @@ import {
   ACTIONS, OPEN_PROJECT, PROJECT_ACTIONS, SECTIONS, actionTitle, controlId, displayValue, inputValue, isShown, layerItemId, layerItems,
   optionsOf, parseInput,
 } from "./controls.js";
-import { BRUSH_MODES, EXPORT_SECTION, PHOTO_SECTION, REFINE_RESET, REFINE_SECTION, RETRY, downloadLabel } from "./controls.js";
+import {
+  ADD_TEXT, BRUSH_MODES, CHOOSE_PHOTO, EMPTY_STAGE, EXPORT_SECTION, PHOTO_SECTION, REFINE_RESET, REFINE_SECTION, RETRY, downloadLabel,
+} from "./controls.js";
 import { fitInto } from "./editor-core.js";
 import { createEditor } from "./editor.js";
+import { NARROW, stageRoom } from "./layout.js";
 import { openBrowserStorage } from "./persistence.js";
 
 /** @import { Control, ControlOption, FileInput } from "./controls.js" */
@@ -36,7 +39,7 @@ const $ = (id) => /** @type {T} */ (document.getElementById(id));
 /** @type {HTMLButtonElement} */ const exportButton = $("export");
 /** @type {HTMLFieldSetElement} */ const settings = $("layer-settings");
 const statusLine = $("status"), stage = $("stage"), wrap = $("stage-wrap"), placeholder = $("placeholder");
-const list = $("layer-list");
+const list = $("layer-list"), photoName = $("photo-name");
 // Beside the status: sends the photo for its cut-out again, after a full queue or a lost connection.
 const retryButton = Object.assign(document.createElement("button"), { type: "button", className: "retry", textContent: RETRY.label, title: RETRY.title, hidden: true });
 retryButton.dataset.testid = "retry";
@@ -44,6 +47,20 @@ retryButton.addEventListener("click", () => editor.retry());
 statusLine.after(retryButton);
 /** @type {import("./editor.js").Layers & { subject: HTMLCanvasElement}} */
 const layers = { photo: $("background"), text: $("text-layer"), subject: $("foreground"), front: $("front-layer") };
+
+// ---- The main actions under the preview: Choose photo (it opens the hidden file input),
+// Add text, Download; and the empty preview, a button that opens the file input too.
+/** @type {HTMLButtonElement} */ const choosePhoto = $("choose-photo");
+/** @type {HTMLButtonElement} */ const addText = $("add-text");
+Object.assign(choosePhoto, { textContent: CHOOSE_PHOTO.label });
+choosePhoto.dataset.testid = CHOOSE_PHOTO.testid;
+upload.accept = CHOOSE_PHOTO.accept;
+Object.assign(addText, { textContent: ADD_TEXT.label, title: actionTitle(ADD_TEXT) });
+addText.dataset.testid = ADD_TEXT.testid;
+placeholder.textContent = EMPTY_STAGE.label;
+placeholder.dataset.testid = EMPTY_STAGE.testid;
+for (const button of [choosePhoto, placeholder]) button.addEventListener("click", () => upload.click());
+addText.addEventListener("click", () => editor.act(ADD_TEXT.id));
 
 // ---- Build the controls from their description (createElement + textContent:
 // nothing here is ever parsed as HTML).
@@ -220,22 +237,28 @@ function render() {
   settings.disabled = !snapshot.selected; // no layers left: nothing to edit
   exportButton.disabled = !photo;
   exportButton.textContent = downloadLabel(snapshot.exportOptions);
+  photoName.textContent = snapshot.photoName ?? "";
   placeholder.hidden = Boolean(photo);
   stage.classList.toggle("ready", Boolean(photo));
   layers.subject.hidden = !matte;
   if (!photoSize) return;
-  const narrow = window.matchMedia("(max-width: 800px)").matches; // stacked layout: leave room for the controls
-  const css = fitInto(photoSize, wrap.clientWidth - 24, Math.max(240, window.innerHeight * (narrow ? 0.6 : 1) - 140));
+  const room = stageRoom(wrap.clientWidth, window.innerHeight, window.matchMedia(NARROW).matches);
+  const css = fitInto(photoSize, room.width, room.height);
   stage.style.width = `${css.width}px`;
   stage.style.height = `${css.height}px`;
   editor.renderLayers(layers, css, window.devicePixelRatio || 1);
 }
 render();
 new ResizeObserver(render).observe(wrap);
+window.addEventListener("resize", render); // the window's height sets the room too (a phone's keyboard)
 
 // ---- Upload (file picker or drop), select / drag / arrow keys / Delete, undo, export.
 
-upload.addEventListener("change", () => { if (upload.files?.[0]) editor.loadFile(upload.files[0]); });
+upload.addEventListener("change", () => {
+  const file = upload.files?.[0];
+  upload.value = ""; // picking the same file again loads it again
+  if (file) editor.loadFile(file);
+});
 wrap.addEventListener("dragover", (e) => e.preventDefault());
 wrap.addEventListener("drop", (e) => {
   e.preventDefault();
@@ -271,21 +294,22 @@ window.addEventListener("keydown", (e) => { if (editor.handleShortcut(e)) e.prev
 
 exportButton.addEventListener("click", () => editor.download());
 
-// ---- The project: New, Save project, Open project (a file input, emptied after
-// each pick, so that picking the same file again opens it again).
+// ---- The project: New, Save project, Open project (a button that opens a hidden file
+// input, emptied after each pick, so that picking the same file again opens it again).
 
-const openInput = Object.assign(document.createElement("input"), { type: "file", accept: OPEN_PROJECT.accept, id: "open-project" });
+const openInput = Object.assign(document.createElement("input"), { type: "file", accept: OPEN_PROJECT.accept, id: "open-project", hidden: true });
 openInput.dataset.testid = OPEN_PROJECT.testid;
 openInput.addEventListener("change", () => {
   const file = openInput.files?.[0];
   openInput.value = "";
   if (file) editor.openProject(file);
 });
-const openLabel = Object.assign(document.createElement("label"), { className: "upload" });
-openLabel.append(Object.assign(document.createElement("span"), { textContent: OPEN_PROJECT.label }), openInput);
+const openButton = Object.assign(document.createElement("button"), { type: "button", textContent: OPEN_PROJECT.label });
+openButton.dataset.testid = OPEN_PROJECT.button;
+openButton.addEventListener("click", () => openInput.click());
 $("project").append(...PROJECT_ACTIONS.map((action) => {
   const button = Object.assign(document.createElement("button"), { type: "button", textContent: action.label, title: action.title });
   button.dataset.testid = action.testid;
   button.addEventListener("click", () => editor[action.id]());
   return button;
-}), openLabel);
+}), openButton, openInput);

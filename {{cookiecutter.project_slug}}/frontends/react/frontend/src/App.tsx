@@ -1,11 +1,11 @@
 // The React frontend: markup and event wiring only. The state, the backend
 // calls and the drawing live in the shared editor (lib/), which the vanilla
 // and Svelte frontends use too.
-import { useEffect, useSyncExternalStore } from "react";
+import { useEffect, useRef, useSyncExternalStore } from "react";
 import { createEditor } from "./lib/editor.js";
 import { fontUrl } from "./lib/fonts.vite.js";
 import { Controls, SettingsSection } from "./Controls.tsx";
-import { EXPORT_SECTION, PHOTO_SECTION, RETRY, downloadLabel } from "./lib/controls.js";
+import { ADD_TEXT, CHOOSE_PHOTO, EXPORT_SECTION, PHOTO_SECTION, RETRY, actionTitle, downloadLabel } from "./lib/controls.js";
 import { Layers } from "./Layers.tsx";
 import { Project } from "./Project.tsx";
 import { Refine } from "./Refine.tsx";
@@ -29,6 +29,9 @@ export default function App() {
   // and React re-renders with it.
   const snapshot = useSyncExternalStore(editor.subscribe, editor.getSnapshot);
   const { photo, state, status } = snapshot;
+  // The photo's file input is hidden: Choose photo and the empty preview open it.
+  const upload = useRef<HTMLInputElement>(null);
+  const pickPhoto = () => upload.current?.click();
 
   // Undo and redo from anywhere on the page (but not inside the text box: see historyShortcut).
   useEffect(() => {
@@ -53,13 +56,6 @@ export default function App() {
       <main className="layout">
         <form id="controls" className="sidebar" autoComplete="off" onSubmit={(e) => e.preventDefault()}>
           <Project editor={editor} />
-          <label className="upload">
-            <span>Photo</span>
-            <input
-              id="upload" type="file" accept="image/*" data-testid="upload"
-              onChange={(e) => { const file = e.currentTarget.files?.[0]; if (file) editor.loadFile(file); }}
-            />
-          </label>
           <Layers editor={editor} snapshot={snapshot} />
           <fieldset id="layer-settings" className="layer-settings" disabled={!snapshot.selected}>
             <legend className="sr-only">The selected layer</legend>
@@ -68,12 +64,30 @@ export default function App() {
           <Refine editor={editor} snapshot={snapshot} />
           <SettingsSection section={PHOTO_SECTION} state={snapshot.adjust} onSet={editor.adjustPhoto} />
           <SettingsSection section={EXPORT_SECTION} state={snapshot.exportOptions} onSet={editor.setExport} />
-          <button id="export" type="button" className="primary" data-testid="export" disabled={!photo} onClick={() => editor.download()}>
-            {downloadLabel(snapshot.exportOptions)}
-          </button>
         </form>
 
-        <Stage editor={editor} snapshot={snapshot} />
+        {/* The preview and the main actions under it (on a phone: first, and kept in view). */}
+        <div className="workspace">
+          <Stage editor={editor} snapshot={snapshot} onPick={pickPhoto} />
+          <div className="actions" role="group" aria-label="Photo, text and download">
+            <button type="button" data-testid={CHOOSE_PHOTO.testid} onClick={pickPhoto}>{CHOOSE_PHOTO.label}</button>
+            <input
+              ref={upload} id="upload" type="file" accept={CHOOSE_PHOTO.accept} data-testid="upload" hidden
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                e.currentTarget.value = ""; // picking the same file again loads it again
+                if (file) editor.loadFile(file);
+              }}
+            />
+            <button type="button" data-testid={ADD_TEXT.testid} title={actionTitle(ADD_TEXT)} onClick={() => editor.act(ADD_TEXT.id)}>
+              {ADD_TEXT.label}
+            </button>
+            <button id="export" type="button" className="primary" data-testid="export" disabled={!photo} onClick={() => editor.download()}>
+              {downloadLabel(snapshot.exportOptions)}
+            </button>
+            <span className="photo-name" data-testid="photo-name">{snapshot.photoName}</span>
+          </div>
+        </div>
       </main>
     </>
   );

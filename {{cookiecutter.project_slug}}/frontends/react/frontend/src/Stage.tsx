@@ -3,13 +3,16 @@
 // dragging, arrow keys, Delete and dropping a file.
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { PointerEvent, RefObject } from "react";
+import { EMPTY_STAGE } from "./lib/controls.js";
 import { fitInto } from "./lib/editor-core.js";
 import type { Editor, Snapshot } from "./lib/editor.js";
+import { NARROW, stageRoom } from "./lib/layout.js";
 
-type Props = { editor: Editor; snapshot: Snapshot };
+// onPick: open the photo's file input (a click on the empty preview).
+type Props = { editor: Editor; snapshot: Snapshot; onPick: () => void };
 type Size = { width: number; height: number };
 
-export function Stage({ editor, snapshot }: Props) {
+export function Stage({ editor, snapshot, onPick }: Props) {
   const { photo, photoSize, matte } = snapshot;
   const wrapRef = useRef<HTMLElement>(null);
   const photoRef = useRef<HTMLCanvasElement>(null);
@@ -79,23 +82,22 @@ export function Stage({ editor, snapshot }: Props) {
         <canvas ref={subjectRef} id="foreground" data-testid="foreground" hidden={!matte} />
         <canvas ref={frontRef} id="front-layer" data-testid="front-layer" />
       </div>
-      <p id="placeholder" className="placeholder" hidden={Boolean(photo)}>Upload a photo (or drop it here) to start.</p>
+      <button id="placeholder" type="button" className="placeholder" data-testid={EMPTY_STAGE.testid} hidden={Boolean(photo)} onClick={onPick}>
+        {EMPTY_STAGE.label}
+      </button>
     </section>
   );
 }
 
-// The room the preview may take: the wrapper's width, and the window's height
-// less the header (60% of it in the stacked phone layout, leaving room for the
-// controls). Measured on resize; null until mounted.
+// The room the preview may take (stageRoom: the wrapper's width, a share of the
+// window's height). Measured on resize; null until mounted.
 function useRoom(wrapRef: RefObject<HTMLElement | null>): Size | null {
   const [room, setRoom] = useState<Size | null>(null);
   useEffect(() => {
     const wrap = wrapRef.current;
     if (!wrap) return;
     const measure = () => {
-      const narrow = window.matchMedia("(max-width: 800px)").matches;
-      const width = wrap.clientWidth - 24;
-      const height = Math.max(240, window.innerHeight * (narrow ? 0.6 : 1) - 140);
+      const { width, height } = stageRoom(wrap.clientWidth, window.innerHeight, window.matchMedia(NARROW).matches);
       // Same numbers, same object: no re-render.
       setRoom((old) => (old && old.width === width && old.height === height ? old : { width, height }));
     };
