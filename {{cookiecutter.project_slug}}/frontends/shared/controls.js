@@ -43,13 +43,14 @@ import { DEFAULT_BRUSH } from "./refine.js";
  */
 
 /**
- * A file input that comes with a control: the file picked goes to the editor's
- * method `action` (the font menu's: addFont, a font file of the user's).
- * @typedef {{ action: "addFont", label: string, testid: string, accept: string, title: string }} FileInput
+ * A file input that comes with a control: a button (`label`, data-testid `button`) opens the
+ * hidden input (data-testid `testid`), as Choose photo does; the file picked goes to the
+ * editor's method `action` (the font menu's: addFont, a font file of the user's).
+ * @typedef {{ action: "addFont", label: string, button: string, testid: string, accept: string, title: string }} FileInput
  */
 /** @type {FileInput} */
 export const FONT_UPLOAD = {
-  action: "addFont", label: "Add your own font", testid: "font-upload", accept: FONT_FILES,
+  action: "addFont", label: "Add your own font…", button: "choose-font", testid: "font-upload", accept: FONT_FILES,
   title: "A TTF, OTF, WOFF or WOFF2 file: it joins the font menu, for the selected text, kept in this browser and in your project files",
 };
 

@@ -161,7 +161,7 @@ describe("the font menu's controls", () => {
   it("offer a file input for a font of one's own, and a menu that grows", () => {
     const font = /** @type {Control} */ (CONTROLS.find((c) => c.key === "fontFamily"));
     expect(font.upload).toBe(FONT_UPLOAD);
-    expect(FONT_UPLOAD).toMatchObject({ action: "addFont", testid: "font-upload", label: "Add your own font" });
+    expect(FONT_UPLOAD).toMatchObject({ action: "addFont", button: "choose-font", testid: "font-upload", label: "Add your own font…" });
     for (const type of [".ttf", ".otf", ".woff", ".woff2"]) expect(FONT_UPLOAD.accept.split(",")).toContain(type);
     expect(optionsOf(font)).toBe(font.options); // before any menu: the served fonts
     const menu = [...(font.options ?? []), { value: "file-0-1", label: "Mine" }];

@@ -123,16 +123,19 @@ function createField(control, { read, write } = LAYER) {
 
 // A control's file input (the font menu's: a font file of the user's, for editor.addFont).
 /** @param {FileInput} upload */
-function createUpload({ action, label, testid, accept, title }) {
-  const input = Object.assign(document.createElement("input"), { type: "file", accept, title });
+function createUpload({ action, label, button, testid, accept, title }) {
+  const input = Object.assign(document.createElement("input"), { type: "file", accept, hidden: true });
   input.dataset.testid = testid;
   input.addEventListener("change", () => {
     const file = input.files?.[0];
     input.value = ""; // picking the same file again reads it again
     if (file) editor[action](file);
   });
-  const box = Object.assign(document.createElement("label"), { className: "upload" });
-  box.append(Object.assign(document.createElement("span"), { textContent: label }), input);
+  const open = Object.assign(document.createElement("button"), { type: "button", className: "upload", textContent: label, title });
+  open.dataset.testid = button;
+  open.addEventListener("click", () => input.click());
+  const box = document.createDocumentFragment();
+  box.append(open, input);
   return box;
 }
 

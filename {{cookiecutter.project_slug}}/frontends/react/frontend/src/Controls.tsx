@@ -1,6 +1,7 @@
 // The controls, generated from the shared description in lib/controls.js, so
 // all three frontends show the same inputs with the same labels and testids.
 import { SECTIONS, controlId, displayValue, inputValue, isShown, optionsOf, parseInput } from "./lib/controls.js";
+import { useRef } from "react";
 import type { ChangeEvent, ReactNode } from "react";
 import type { Control, FileInput, Section } from "./lib/controls.js";
 import type { Editor, Snapshot } from "./lib/editor.js";
@@ -77,18 +78,24 @@ function Field<V extends object>({ control, state, onSet, menus, onUpload }: Fie
 
 // A control's file input (the font menu's: a font file of the user's).
 function Upload({ upload, onFile }: { upload: FileInput; onFile: (file: File) => unknown }) {
+  const input = useRef<HTMLInputElement>(null);
   return (
-    <label className="upload">
-      <span>{upload.label}</span>
+    <>
+      <button
+        type="button" className="upload" data-testid={upload.button} title={upload.title}
+        onClick={() => input.current?.click()}
+      >
+        {upload.label}
+      </button>
       <input
-        type="file" accept={upload.accept} title={upload.title} data-testid={upload.testid}
+        ref={input} type="file" hidden accept={upload.accept} data-testid={upload.testid}
         onChange={(e) => {
           const file = e.currentTarget.files?.[0];
           e.currentTarget.value = ""; // picking the same file again reads it again
           if (file) onFile(file);
         }}
       />
-    </label>
+    </>
   );
 }
 
