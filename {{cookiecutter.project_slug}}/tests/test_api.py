@@ -1,8 +1,10 @@
 """The API contract, called the way any Python user calls it: through gradio_client."""
 
+import gc
 import os
 import re
 import time
+import tracemalloc
 from pathlib import Path
 
 import httpx
@@ -318,24 +320,39 @@ def disk_mb(app_module) -> float:
 
 @pytest.mark.load
 def test_memory_does_not_grow_across_200_requests(client, make_photo, app_module):
-    """One caller after another, as a leak would show: the resident size stays flat.
+    """One caller after another, as a leak would show: memory stays flat.
 
-    The process grows for the first ~150 requests (allocator pools, Gradio's caches, lazy
-    imports) and then holds steady (measured: +11 MB from request 200 to 400), so the
-    first 200 only warm up. Run with -s to see the figures.
+    Two measures, after 100 requests that only warm up (Gradio's caches, lazy imports such
+    as matplotlib at the first call). Python's own allocations (tracemalloc: exact, whatever
+    the C allocator does) may grow by at most 3 MB over the next 200 requests (15 KB a
+    request: Gradio keeps ~120 bytes of analytics per event, the path of every file it
+    recorded, and that is all, measured 0.3-1.7 MB). The resident size may grow by at most
+    100 MB: a native leak of one 640x480 RGBA frame a request (1.2 MB) would be 240. It is no
+    tighter because the resident size moves by tens of MB with no leak at all, as glibc grows
+    and trims its arenas while Gradio's threads come and go (measured over the same 200
+    requests: from -54 to +65 MB; a 40 MB bound on it failed on a busy machine). Run with -s
+    to see the figures.
     """
     path = handle_file(str(make_photo(size=(640, 480), box=(200, 150, 440, 330))))
     disk_before = disk_mb(app_module)
-    for _ in range(200):
+    for _ in range(100):
         client.predict(image_path=path, api_name="/matte")
-    before = peak = rss_mb()
-    for _ in range(200):
-        client.predict(image_path=path, api_name="/matte")
-        peak = max(peak, rss_mb())
+    gc.collect()
+    tracemalloc.start()
+    try:
+        python_before, before = tracemalloc.get_traced_memory()[0], rss_mb()
+        for _ in range(200):
+            client.predict(image_path=path, api_name="/matte")
+        gc.collect()
+        python_growth = (tracemalloc.get_traced_memory()[0] - python_before) / 1e6
+    finally:
+        tracemalloc.stop()
     written = disk_mb(app_module) - disk_before
-    print(f"\n400 requests, 0 errors; RSS {before:.0f} -> {rss_mb():.0f} MB (peak {peak:.0f});"
-          f" {written:.1f} MB of uploads and results on disk until the sweep")  # fmt: skip
-    assert rss_mb() - before < 40, f"{before:.0f} MB -> {rss_mb():.0f} MB"
+    print(f"\n300 requests, 0 errors; over the last 200, Python's allocations +{python_growth:.2f}"
+          f" MB, resident size {before:.0f} -> {rss_mb():.0f} MB; {written:.1f} MB of uploads"
+          " and results on disk until the sweep")  # fmt: skip
+    assert python_growth < 3, f"Python's allocations grew by {python_growth:.1f} MB"
+    assert rss_mb() - before < 100, f"{before:.0f} MB -> {rss_mb():.0f} MB"
     app_module.delete_old_files(max_age=0)  # what the sweep does an hour later
     assert not app_files(app_module)
 
