@@ -29,7 +29,8 @@ RECORD = ".cookiecutter.json"
 record = {"_template": template} | {k: v for k, v in answers.items() if not k.startswith("_")}
 (project / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 frontends = project / "frontends"
-# Where each frontend keeps the shared modules, and where their unit test goes.
+# Where each frontend keeps the shared modules, and where their unit tests go (with the browser
+# fakes that Vitest runs before them: its config's test.setupFiles names the file there).
 SHARED_DIR = {"vanilla": "static", "react": "frontend/src/lib", "svelte": "frontend/src/lib"}
 TEST_DIR = {"vanilla": "tests/js", "react": "frontend/src/lib", "svelte": "frontend/src/lib"}
 # Node tests of the API (*.node.mjs) sit beside the node_modules that has @gradio/client.
@@ -46,8 +47,8 @@ for source in (frontends / "shared").iterdir():
     if source.name.endswith(".node.mjs"):
         (project / NODE_TEST_DIR[frontend]).mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, project / NODE_TEST_DIR[frontend] / source.name)
-    elif source.name.endswith(".test.js"):
-        # The test imports its subject as "./name.js"; point it at where the modules are.
+    elif source.name.endswith((".test.js", ".setup.js")):
+        # A test imports its subject as "./name.js"; point it at where the modules are.
         relative = Path(os.path.relpath(lib, tests)).as_posix()
         text = source.read_text().replace('from "./', f'from "{relative}/')
         (tests / source.name).write_text(text)

@@ -78,7 +78,8 @@ def test_frontend_sources_survive_generation_byte_for_byte(bake, frontend):
     pairs = [(s, project / s.relative_to(own)) for s in own.rglob("*") if s.name != "index.html"]
     lib = project / SHARED_DIR[frontend]
     shared = (TEMPLATE / "frontends" / "shared").glob("*")
-    skip = (".test.js", ".mjs", ".vite.js") if frontend == "vanilla" else (".test.js", ".mjs")
+    tests = (".test.js", ".setup.js", ".mjs")  # beside the tests, not the modules
+    skip = (*tests, ".vite.js") if frontend == "vanilla" else tests
     pairs += [(s, lib / s.name) for s in shared if not s.name.endswith(skip)]
     seen = set()
     for source, copied in pairs:

@@ -2,15 +2,12 @@
 // Unit tests of the backend job (backend.js), in Node by Vitest: a stand-in for
 // @gradio/client plays the messages a real job sends (queue, progress, a matte,
 // the errors), and @napi-rs/canvas decodes the matte as the browser would.
-import { createCanvas, loadImage } from "@napi-rs/canvas";
+import { createCanvas } from "@napi-rs/canvas";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CutOutError, createBackend, reason, statusFromMessage } from "./backend.js";
 
 /** @import { GradioMessage, GradioModule } from "./backend.js" */
 /** @import { Status } from "./editor.js" */
-
-const g = /** @type {any} */ (globalThis);
-g.createImageBitmap ??= async (/** @type {Blob} */ blob) => loadImage(new Uint8Array(await blob.arrayBuffer()));
 
 // The matte: a 40 x 20 PNG, opaque on its left half (a data: URL, which Node's fetch reads).
 const matteCanvas = createCanvas(40, 20);

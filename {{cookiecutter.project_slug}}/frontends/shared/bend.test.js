@@ -1,8 +1,8 @@
 // @ts-check
 // Unit tests of the bend (text along an arc): its geometry, its pixels, the hit
 // test and the selection's outline. @napi-rs/canvas (Skia) stands in for the
-// browser's canvas, as in editor-core.test.js.
-import { GlobalFonts, createCanvas } from "@napi-rs/canvas";
+// browser's canvas (browser-fakes.setup.js).
+import { GlobalFonts } from "@napi-rs/canvas";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CONTROLS } from "./controls.js";
 import {
@@ -10,12 +10,6 @@ import {
 } from "./editor-core.js";
 
 /** @import { AnyCanvas, Ctx2D, State } from "./editor-core.js" */
-
-const g = /** @type {any} */ (globalThis);
-g.OffscreenCanvas ??= class {
-  /** @param {number} w @param {number} h */
-  constructor(w, h) { return createCanvas(w, h); }
-};
 
 const W = 600, H = 400, SIZE = { width: W, height: H };
 // A font with wide, solid letters, so the tests measure ink, not a fallback's quirks.

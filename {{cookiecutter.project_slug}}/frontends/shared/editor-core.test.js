@@ -1,8 +1,9 @@
 // @ts-check
 // Unit tests of the shared editor modules, run in Node by Vitest. They check
 // real pixels: @napi-rs/canvas (Skia, prebuilt binaries, no browser) stands in
-// for the browser's canvas, createImageBitmap and OffscreenCanvas.
-import { GlobalFonts, createCanvas, loadImage } from "@napi-rs/canvas";
+// for the browser's canvas, createImageBitmap, OffscreenCanvas and FontFace
+// (browser-fakes.setup.js, which Vitest runs before every test file).
+import { loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { CONTROLS, SECTIONS, TESTIDS, displayValue, inputValue, parseInput } from "./controls.js";
 import {
@@ -20,28 +21,7 @@ import { readProject } from "./persistence.js";
 /** @import { FontUrl } from "./fonts.js" */
 /** @import { Box } from "./layout.js" */
 
-// The browser APIs the modules use, backed by @napi-rs/canvas. Its canvases are
-// not DOM types, hence the casts.
 const g = /** @type {any} */ (globalThis);
-g.OffscreenCanvas ??= class {
-  /** @param {number} w @param {number} h */
-  constructor(w, h) { return createCanvas(w, h); }
-};
-g.createImageBitmap ??= async (/** @type {Blob} */ blob) => loadImage(new Uint8Array(await blob.arrayBuffer()));
-// FontFace: a face loads its file (a file: URL here, or bytes) into @napi-rs/canvas, which then
-// draws with it, as a browser draws with the faces in document.fonts.
-g.FontFace ??= class {
-  /** @param {string} family @param {string | ArrayBuffer} source */
-  constructor(family, source) { Object.assign(this, { family, source }); }
-  async load() {
-    const { family, source } = /** @type {{ family: string, source: string | ArrayBuffer }} */ (/** @type {unknown} */ (this));
-    const url = typeof source === "string" ? /^url\("file:\/\/(.*)"\)$/.exec(source)?.[1] : null;
-    const loaded = url ? GlobalFonts.registerFromPath(decodeURIComponent(url), family) : GlobalFonts.register(g.Buffer.from(source), family);
-    if (!loaded) throw new Error(`${url ?? "these bytes"}: no such font file`);
-    return this;
-  }
-};
-g.fonts ??= { add() {} };
 // The fonts' files, in the packages package.json pins (what the app serves): node_modules is
 // two folders up from this test (tests/js/ in the vanilla project, frontend/src/lib/ in Vite's).
 const NODE_MODULES = new URL("../../node_modules/", import.meta.url);

@@ -1,8 +1,8 @@
 // @ts-check
 // Unit tests of the photo adjustments, gradient text and the export formats, on
 // real pixels: @napi-rs/canvas (Skia) stands in for the browser's canvas, its
-// `filter` and its encoders, as in editor-core.test.js.
-import { createCanvas, loadImage } from "@napi-rs/canvas";
+// `filter` and its encoders (browser-fakes.setup.js).
+import { loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { CONTROLS, EXPORT_SECTION, PHOTO_SECTION, TESTIDS, downloadLabel, inputValue, isShown, parseInput } from "./controls.js";
 import { DEFAULT_ADJUST, DEFAULT_STATE, context2d, createState, drawText, makeCanvas, photoFilters, renderComposite } from "./editor-core.js";
@@ -12,12 +12,6 @@ import { DEFAULT_EXPORT, EXPORT_FORMATS, encodeJob, exportFileName } from "./exp
 /** @import { Adjust, AnyCanvas, Ctx2D } from "./editor-core.js" */
 /** @import { ExportFormat, ExportOptions } from "./export.js" */
 /** @import { Control } from "./controls.js" */
-
-const g = /** @type {any} */ (globalThis);
-g.OffscreenCanvas ??= class {
-  /** @param {number} w @param {number} h */
-  constructor(w, h) { return createCanvas(w, h); }
-};
 
 const W = 400, H = 200;
 const SQUARE = { x: 160, y: 60, size: 80 }; // the subject

@@ -11,11 +11,6 @@ import { behindSubject, clearOfOthers, freeSpot, layerBox, spreadOut, stageRoom,
 /** @import { Size } from "./editor-core.js" */
 /** @import { Box } from "./layout.js" */
 
-const g = /** @type {any} */ (globalThis);
-g.OffscreenCanvas ??= class {
-  /** @param {number} w @param {number} h */
-  constructor(w, h) { return createCanvas(w, h); }
-};
 // The default text's font, from its package (as the app serves it), so the boxes are its own.
 const anton = fontById("anton");
 const antonFile = new URL(`../../node_modules/${fontPackage(anton)}/files/${fontFiles(anton)[0]}`, import.meta.url);

@@ -1,19 +1,12 @@
 // @ts-check
 // Unit tests of the photo store (photos.js), in Node by Vitest: @napi-rs/canvas
-// (Skia) stands in for the browser's canvas and createImageBitmap, as in
-// editor-core.test.js.
+// (Skia) stands in for the browser's canvas and createImageBitmap
+// (browser-fakes.setup.js).
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { MODEL_MAX_SIDE, NotAnImage, createPhotos, decodeForScreen, modelInput } from "./photos.js";
 
 /** @import { Picture } from "./editor-core.js" */
-
-const g = /** @type {any} */ (globalThis);
-g.OffscreenCanvas ??= class {
-  /** @param {number} w @param {number} h */
-  constructor(w, h) { return createCanvas(w, h); }
-};
-g.createImageBitmap ??= async (/** @type {Blob} */ blob) => loadImage(new Uint8Array(await blob.arrayBuffer()));
 
 /** A PNG file of a grey picture of this size. @param {number} width @param {number} height */
 async function pngFile(width, height) {

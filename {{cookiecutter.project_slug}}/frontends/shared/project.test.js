@@ -2,7 +2,7 @@
 // Unit tests of the project file, version 2 (persistence.js): one JSON file that is
 // the whole work (the document, the photo, its matte, the user's fonts), its
 // refusals, and the checks of its pictures. Version 1 files: persistence.test.js.
-import { GlobalFonts, createCanvas, loadImage } from "@napi-rs/canvas";
+import { loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { addLayer, adjustPhoto, createDoc, updateLayer, withPhoto } from "./document.js";
 import { DEFAULT_STATE, context2d, makeCanvas } from "./editor-core.js";
@@ -20,24 +20,6 @@ import {
 /** @import { Editor } from "./editor.js" */
 
 const g = /** @type {any} */ (globalThis);
-// The browser's canvas, pictures and fonts, backed by @napi-rs/canvas (as in editor-core.test.js).
-g.OffscreenCanvas ??= class {
-  /** @param {number} w @param {number} h */
-  constructor(w, h) { return createCanvas(w, h); }
-};
-g.createImageBitmap ??= async (/** @type {Blob} */ blob) => loadImage(new Uint8Array(await blob.arrayBuffer()));
-g.FontFace ??= class {
-  /** @param {string} family @param {string | ArrayBuffer} source */
-  constructor(family, source) { Object.assign(this, { family, source }); }
-  async load() {
-    const { family, source } = /** @type {{ family: string, source: string | ArrayBuffer }} */ (/** @type {unknown} */ (this));
-    const url = typeof source === "string" ? /^url\("file:\/\/(.*)"\)$/.exec(source)?.[1] : null;
-    const loaded = url ? GlobalFonts.registerFromPath(decodeURIComponent(url), family) : GlobalFonts.register(g.Buffer.from(source), family);
-    if (!loaded) throw new Error("A network error occurred.");
-    return this;
-  }
-};
-g.fonts ??= { add() {} };
 const fs = g.process.getBuiltinModule("fs"); // Node's, through globalThis: no Node types needed
 const NODE_MODULES = new URL("../../node_modules/", import.meta.url);
 const fontBytes = new Uint8Array(fs.readFileSync(new URL("@fontsource/lobster/files/lobster-latin-400-normal.woff2", NODE_MODULES))).buffer;

@@ -1,8 +1,7 @@
 // @ts-check
 // Unit tests of the brush that refines the cut-out: the strokes' pixels (on @napi-rs/canvas,
-// Skia, as in editor-core.test.js), how a drag becomes a stroke, the strokes in the document
+// Skia: browser-fakes.setup.js), how a drag becomes a stroke, the strokes in the document
 // and its undo history, and reading them back.
-import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { BRUSH_MODES, REFINE_RESET, REFINE_SECTION, parseInput } from "./controls.js";
 import { DEFAULT_ADJUST, context2d, createState, makeCanvas, refineMatte, renderExport } from "./editor-core.js";
@@ -17,13 +16,6 @@ import {
 
 /** @import { AnyCanvas, Ctx2D, Stroke } from "./editor-core.js" */
 /** @import { GradioModule } from "./backend.js" */
-
-const g = /** @type {any} */ (globalThis);
-g.OffscreenCanvas ??= class {
-  /** @param {number} w @param {number} h */
-  constructor(w, h) { return createCanvas(w, h); }
-};
-g.createImageBitmap ??= async (/** @type {Blob} */ blob) => loadImage(new Uint8Array(await blob.arrayBuffer()));
 
 const W = 400, H = 200, SIZE = { width: W, height: H };
 const SQUARE = { x: 160, y: 60, size: 80 }; // the subject

@@ -1,8 +1,7 @@
 // @ts-check
 // Unit tests of the user's own font files (fonts.js): which files are fonts (their
 // signature), their ids and names, and drawing with one. In Node by Vitest, with
-// @napi-rs/canvas standing in for the browser's canvas and FontFace.
-import { GlobalFonts, createCanvas } from "@napi-rs/canvas";
+// @napi-rs/canvas standing in for the browser's canvas and FontFace (browser-fakes.setup.js).
 import { describe, expect, it } from "vitest";
 import { CONTROLS, FONT_UPLOAD, optionsOf } from "./controls.js";
 import { context2d, createState, drawText, makeCanvas } from "./editor-core.js";
@@ -13,22 +12,6 @@ import {
 /** @import { Control } from "./controls.js" */
 
 const g = /** @type {any} */ (globalThis);
-g.OffscreenCanvas ??= class {
-  /** @param {number} w @param {number} h */
-  constructor(w, h) { return createCanvas(w, h); }
-};
-// FontFace from bytes: registered with @napi-rs/canvas, which refuses what is no font (as a browser does).
-g.FontFace ??= class {
-  /** @param {string} family @param {string | ArrayBuffer} source */
-  constructor(family, source) { Object.assign(this, { family, source }); }
-  async load() {
-    const { family, source } = /** @type {{ family: string, source: ArrayBuffer }} */ (/** @type {unknown} */ (this));
-    if (!GlobalFonts.register(g.Buffer.from(source), family)) throw new Error("A network error occurred.");
-    return this;
-  }
-};
-g.fonts ??= { add() {} };
-
 // Node's fs, reached through globalThis: this file type-checks without Node's types.
 const fs = g.process.getBuiltinModule("fs");
 const NODE_MODULES = new URL("../../node_modules/", import.meta.url);

@@ -20,5 +20,7 @@ export default defineConfig({
   },
   build: { outDir: "../static", emptyOutDir: true },
   server: { proxy: { "^/(gradio_api/|config)": api } },
-  test: { environment: "node" },
+  // The unit tests run in Node: the setup file gives them the browser's canvas, pictures and
+  // fonts (backed by @napi-rs/canvas) before each test file.
+  test: { environment: "node", setupFiles: ["src/lib/browser-fakes.setup.js"] },
 });
