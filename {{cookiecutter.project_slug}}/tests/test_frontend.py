@@ -119,7 +119,13 @@ def upload(page, data: bytes, name="photo.jpg", mime="image/jpeg"):
 
 
 def wait_for_subject(page):
+    """The cut-out is shown and the editor is done with it (its status no longer busy): the first
+    text of a first photo has then gone behind the subject (layout.js), which it does after the
+    cut-out shows, once its font is in. A test that styles the text before then races it."""
     page.get_by_test_id("foreground").wait_for(state="visible", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=status]').dataset.kind !== 'busy'"
+    )
 
 
 def occupy_model(url: str, tmp_path: Path):
@@ -163,6 +169,46 @@ def style_text(page, text="HHHHHHHH"):
     page.get_by_test_id("text-input").fill(text)
     page.get_by_test_id("text-color").fill("#ff0000")
     page.get_by_test_id("font-size").fill("20")
+
+
+# The box of the selected text's outline on the preview (canvas pixels), or null before it is
+# drawn: the bounds of everything on the front layer, where nothing else is drawn in the tests
+# that use it (no text in front of the subject, no brush).
+OUTLINE_BOX = """(c) => {
+  const { data } = c.getContext("2d").getImageData(0, 0, c.width, c.height);
+  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  for (let i = 3; i < data.length; i += 4) {
+    if (!data[i]) continue;
+    const x = ((i - 3) / 4) % c.width, y = Math.floor((i - 3) / 4 / c.width);
+    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+  }
+  return x1 < 0 ? null : { x: (x0 + x1 + 1) / 2, y: (y0 + y1 + 1) / 2, width: c.width };
+}"""
+
+
+def move_text(page, to, photo_width=1200):
+    """Drags the selected text until its centre is at `to` (photo pixels). The first text goes
+    where the subject is (layout.js's behindSubject), so a test that needs the text elsewhere
+    puts it there; its centre is the middle of its outline on the preview (a second drag
+    corrects the first where the outline was cut by the photo's edge), as near as the preview's
+    pixels tell (on a phone's small preview, a photo pixel or two)."""
+    layer = page.get_by_test_id("front-layer")
+    for _ in range(2):
+        page.wait_for_function(f"(c) => ({OUTLINE_BOX})(c) !== null", arg=layer.element_handle())
+        box, stage = layer.evaluate(OUTLINE_BOX), layer.bounding_box()
+        css = stage["width"] / box["width"]  # CSS pixels per canvas pixel
+        x, y = stage["x"] + box["x"] * css, stage["y"] + box["y"] * css
+        k = stage["width"] / photo_width  # CSS pixels per photo pixel
+        tx, ty = stage["x"] + to[0] * k, stage["y"] + to[1] * k
+        near = max(0.5 * k, 1.5 * css)  # half a photo pixel, or what the canvas can tell apart
+        if abs(tx - x) < near and abs(ty - y) < near:
+            return
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(tx, ty, steps=5)
+        page.mouse.up()
+        moved = f"([c, x, y]) => (b => b?.x !== x || b?.y !== y)(({OUTLINE_BOX})(c))"
+        page.wait_for_function(moved, arg=[layer.element_handle(), box["x"], box["y"]])
 
 
 def test_page_loads_offline_without_console_errors(page):
@@ -349,7 +395,8 @@ def test_exif_rotated_photo_exports_upright_with_the_subject_aligned(page, width
         photo_bytes(size=(width, round(800 * k)), box=(0, 100 * k, 500 * k, 700 * k), exif=exif),
     )
     wait_for_subject(page)
-    style_text(page)
+    style_text(page, "H")
+    move_text(page, (400 * k, 600 * k), photo_width=800 * k)  # the centre: displayed, 800k wide
     page.get_by_test_id("text-input").fill("H\nH\nH\nH\nH\nH")  # a column crossing the subject
     pixels = export(page)
     assert pixels.shape == (width, round(800 * k), 3)

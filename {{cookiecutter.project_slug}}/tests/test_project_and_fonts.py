@@ -30,6 +30,7 @@ from tests.test_frontend import (
     ink_width,
     is_red,
     layer_labels,
+    move_text,
     open_editor,
     photo_bytes,
     status_of,
@@ -116,6 +117,7 @@ def test_a_saved_project_opens_in_a_fresh_browser_and_exports_the_same_pixels(br
         upload(page, photo_bytes(), name="holiday.jpg")
         wait_for_subject(page)
         style_text(page, "BENT")
+        move_text(page, (600, 400))  # at the centre, from the first run's place
         show_transform(page)
         page.get_by_test_id("bend").fill("50")
         page.get_by_test_id("add-layer").click()
@@ -261,6 +263,7 @@ def test_an_uploaded_font_draws_in_the_export_survives_a_reload_and_a_non_font_i
     upload(page, photo_bytes(box=(1050, 600, 1150, 750)))  # subject in a corner, clear of the text
     wait_for_subject(page)
     style_text(page, "Serif")  # 20% of 800 px: 160 px
+    move_text(page, (600, 400))  # at the centre, from the subject's corner (the first run's place)
     menu = font_menu(page)
 
     # Not a font: refused with a sentence, nothing else changes.
@@ -328,6 +331,7 @@ def test_a_bent_text_exports_along_its_arc_is_picked_on_a_curved_letter_and_the_
     wait_for_subject(page)
     style_text(page, "——————")  # em dashes: one thin bar, whose rows the arc moves
     page.get_by_test_id("font-size").fill("10")
+    move_text(page, (600, 400))  # at the centre, its ends far from the photo's edges
     straight = export(page)
     bar = np.argwhere(is_red(straight))
     x0, x1, row = bar[:, 1].min(), bar[:, 1].max(), bar[:, 0].mean()

@@ -3,8 +3,8 @@ takes it away, one stroke is one undo step, and the strokes are part of the work
 reload, cleared by Reset).
 
 The stand-in model's subject is the bright rectangle of photo_bytes() (x 600-1000, y 200-600 of
-1200 x 800) and the red text sits behind it at the centre, so each test knows where a stroke
-must change the exported PNG, and checks that it changed nothing anywhere else.
+1200 x 800) and the red text, moved to the centre, passes behind it, so each test knows where a
+stroke must change the exported PNG, and checks that it changed nothing anywhere else.
 """
 
 import numpy as np
@@ -14,6 +14,7 @@ from tests.test_frontend import (  # noqa: F401 (checked_pages: the autouse fixt
     checked_pages,
     export,
     is_red,
+    move_text,
     open_editor,
     photo_bytes,
     style_text,
@@ -50,6 +51,7 @@ def start(page):
     upload(page, photo_bytes())
     wait_for_subject(page)
     style_text(page)
+    move_text(page, (600, 400))  # from behind the subject's upper part (the first run's place)
     page.get_by_text("Refine the cut-out").click()  # a closed section at first
     page.get_by_test_id("brush-size").fill(str(SIZE))
 
