@@ -71,7 +71,9 @@ DAMAGED = (OSError, SyntaxError, ValueError, TypeError, IndexError, EOFError, st
 # app calls out to no one (it may run where nothing outside is reachable, or allowed): set
 # GRADIO_ANALYTICS_ENABLED=True to let Gradio do so.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-app = gr.Server(title={{ cookiecutter.project_name | quoted }})
+# FastAPI's /docs and /redoc pages load their scripts from a public CDN: off, for the same reason
+# (the API's own description stays at /openapi.json, and gradio_client's at /gradio_api/info).
+app = gr.Server(title={{ cookiecutter.project_name | quoted }}, docs_url=None, redoc_url=None)
 
 
 def open_image(upload: dict, at_least: int | None = None) -> tuple[Image.Image, Image.Image | None]:

@@ -365,3 +365,11 @@ def test_index_serves_the_editor(server_url):
     assert any(a.endswith(".js") for a in assets), page.text
     for asset in assets:  # everything the page loads is served by the same app
         assert httpx.get(server_url + asset).status_code == 200, asset
+
+
+def test_no_page_of_the_app_loads_scripts_from_elsewhere(server_url):
+    """FastAPI's /docs and /redoc would load Swagger UI and ReDoc from a public CDN: they are off
+    (app.py); the API's description is still there, as JSON."""
+    for path in ("docs", "redoc"):
+        assert httpx.get(server_url + path).status_code == 404, path
+    assert httpx.get(server_url + "openapi.json").json()["info"]["title"]
