@@ -40,7 +40,7 @@ COVERED = {
     r"npm (--prefix frontend )?(ci|run build|test)": (
         "tests/test_bake.py::test_frontend_type_checks_and_unit_tests_pass"
     ),
-    r"pytest( --full)?( -m not load| -m not browser and not load| tests/test_frontend\.py)?": (
+    r"pytest( --full)?( -m not soak| -m not browser and not soak| tests/test_frontend\.py)?": (
         "tests/test_bake.py::test_generated_tests_pass"
     ),
     # `python -m tests.standin` runs app.py as __main__ (runpy) on the stand-in model: the

@@ -33,9 +33,9 @@ if hasattr(libc, "mallopt"):
 # Two tiers. Plain `pytest` is the inner loop (under a minute on 2 cores): the API contract,
 # errors, health, and one walk through the editor in a real browser (marked `quick`). The
 # full suite, `pytest --full` (about 5 minutes), adds every other browser and JavaScript-client
-# test, the proxy and the replicas, the long fuzz, the soak and the load test: CI runs it. A
+# test, the proxy and the replicas, the long fuzz and the soak: CI runs it. A
 # run that names its own tests (paths, -m or -k) gets exactly those, tier or not.
-FULL_SUITE_ONLY = ("browser", "load", "soak", "fuzz", "offline_start")
+FULL_SUITE_ONLY = ("browser", "soak", "fuzz", "offline_start")
 FULL_ONLY = pytest.StashKey[int]()  # how many tests the quick tier left out
 
 
@@ -62,7 +62,7 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter, config):
     if left := config.stash.get(FULL_ONLY, 0):
         terminalreporter.write_line(
-            f"The quick tier ran. {left} more tests (browser, proxy, replicas, fuzz, soak, load, "
+            f"The quick tier ran. {left} more tests (browser, proxy, replicas, fuzz, soak, "
             "offline start) are in the full suite: pytest --full (about 5 minutes, as CI)."
         )
 

@@ -361,9 +361,10 @@ def test_a_bent_text_exports_along_its_arc_is_picked_on_a_curved_letter_and_the_
     red = np.zeros((preview["height"], preview["width"]), bool)
     red.flat[preview["red"]] = True
     counts = red.sum(axis=0)
+    whole = 0.7 * np.median(counts[counts > 0])
     for x, y in red_rows(red).items():
         column = round((x + 0.5) * k - 0.5)
-        if abs(column - centre) > 0.95 * r * math.sin(a) or counts[x] < 0.7 * np.median(counts[counts > 0]):
+        if abs(column - centre) > 0.95 * r * math.sin(a) or counts[x] < whole:
             continue  # a column through a dash's sloping end (the bar's, or where two dashes meet)
         full = rows.get(column)
         if full is not None:

@@ -4,12 +4,16 @@ Mixed photos (JPEG, PNG, WebP, GIF, EXIF-rotated, several sizes) and a few bad f
 a fixed shuffled order. Every good result is checked against its own subject, every bad
 file must get its sentence. Resident memory and open file descriptors are sampled as it
 goes, between rounds (nothing in flight); after the warm-up (the first quarter: allocator
-pools, Gradio's caches, lazy imports) both must stay flat. The process runs with two malloc
-arenas (tests/conftest.py): with glibc's default, one per thread that allocates, resident
-memory climbs by ~300 MB over 1,000 requests with no leak, which would hide a real one. Uploads
+pools, Gradio's caches, lazy imports such as matplotlib at the first call) both must stay
+flat, and Python's own allocations (tracemalloc: exact, whatever the C allocator does) may
+grow by at most 15 KB a request: Gradio keeps ~120 bytes of analytics per event and the path
+of every file it recorded until the sweep, and that is all (a leak of 20 KB a request fails).
+The resident size is the coarser measure: the process runs with two malloc arenas
+(tests/conftest.py): with glibc's default, one per thread that allocates, resident memory
+climbs by ~300 MB over 1,000 requests with no leak, which would hide a real one. Uploads
 and results pile up on disk until the sweep, which must then delete every one of them (this
 app's own: other Gradio apps on the machine share Gradio's folder, and keep their files).
-SOAK_REQUESTS sets the length (240 by default, about a minute and a half here):
+SOAK_REQUESTS sets the length (240 by default, under a minute on 2 cores):
 
     SOAK_REQUESTS=1000 pytest -m soak -s
 """
@@ -18,6 +22,7 @@ import gc
 import os
 import random
 import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -33,6 +38,7 @@ CALLERS = 8
 # After the warm-up, the later half of the samples may peak at most this much above the
 # earlier half: a leak of 0.4 MB a request shows in 240 requests, 0.1 MB in 1,000.
 RSS_BOUND_MB = 40
+PYTHON_BOUND_KB = 15  # Python's allocations after the warm-up, per request
 FD_BOUND = 2  # descriptors between rounds, when nothing is in flight: measured flat
 
 
@@ -107,7 +113,12 @@ def test_a_soak_of_mixed_requests_leaks_nothing(server_url, app_module, tmp_path
 
     # Ten rounds; between rounds nothing is in flight, so what memory holds then is what stays.
     step = max(CALLERS, REQUESTS // 10)
+    traced = 0  # requests since tracemalloc started, once warm
     for start in range(0, REQUESTS, step):
+        if start >= REQUESTS // 4 and not tracemalloc.is_tracing():
+            gc.collect()
+            tracemalloc.start()
+            python_before = tracemalloc.get_traced_memory()[0]
         batch = plan[start : start + step]
         threads = [threading.Thread(target=caller, args=(c, batch[i::CALLERS]))
                    for i, c in enumerate(clients)]  # fmt: skip
@@ -117,6 +128,9 @@ def test_a_soak_of_mixed_requests_leaks_nothing(server_url, app_module, tmp_path
             t.join(timeout=600)
         gc.collect()
         samples.append((start + len(batch), status("VmRSS"), open_fds()))
+        traced += len(batch) if tracemalloc.is_tracing() else 0
+    python_growth = (tracemalloc.get_traced_memory()[0] - python_before) / 1e3 / traced
+    tracemalloc.stop()
     done = [samples[-1][0]]
     files = app_files(app_module)  # ours only: other Gradio apps may share Gradio's folder
     app_module.delete_old_files(max_age=0)  # what the sweep does an hour later
@@ -131,8 +145,10 @@ def test_a_soak_of_mixed_requests_leaks_nothing(server_url, app_module, tmp_path
     )
     print("requests, RSS MB, open fds: "
           + ", ".join(f"{n}: {r:.0f} MB/{f}" for n, r, f in samples))  # fmt: skip
-    print(f"after the warm-up: RSS {min(rss):.0f}-{max(rss):.0f} MB, fds {min(fds)}-{max(fds)}")
+    print(f"after the warm-up: RSS {min(rss):.0f}-{max(rss):.0f} MB, fds {min(fds)}-{max(fds)}, "
+          f"Python's allocations +{python_growth:.1f} KB/request ({traced} requests)")  # fmt: skip
     assert done[0] == REQUESTS and not wrong, wrong[:10]
+    assert python_growth < PYTHON_BOUND_KB, f"Python's allocations: +{python_growth:.1f} KB/request"
     half = len(rss) // 2
     assert max(rss[half:]) - max(rss[:half]) < RSS_BOUND_MB, samples
     assert max(fds) - min(fds) <= FD_BOUND, samples
