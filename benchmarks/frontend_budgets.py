@@ -31,9 +31,9 @@ from cookiecutter.main import cookiecutter
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-# Issue 15 (layers, effects, export); vanilla's 40 -> 50 for the fonts, then 65 for issue 23,
-# unminified (frontends.md, Budgets).
-BUDGET_KB = {"vanilla": 65, "svelte": 60, "react": 110}
+# Issue 15 (layers, effects, export); vanilla's 40 -> 50 for the fonts, then 65 and 75 for
+# issue 23, unminified (frontends.md, Budgets).
+BUDGET_KB = {"vanilla": 75, "svelte": 60, "react": 110}
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
