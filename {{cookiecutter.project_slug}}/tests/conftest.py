@@ -1,6 +1,7 @@
 """One app per test session, served on a free port, running on the offline stand-in model."""
 
 import ctypes
+import json
 import os
 import socket
 import sys
@@ -8,12 +9,15 @@ import tempfile
 import threading
 from pathlib import Path
 
+import httpx
 import pytest
 from PIL import Image
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+# Before anything imports Gradio (some test files do): the app's own upload folder, as app.py has.
+import files  # noqa: E402
 from tests.standin import use_standin  # noqa: E402
 
 # Before anything imports huggingface_hub (gradio_client does): it reads HF_HOME at import.
@@ -85,7 +89,7 @@ def server_url(app_module):
     os.environ["GRADIO_SERVER_NAME"] = "127.0.0.1"
     os.environ["GRADIO_SERVER_PORT"] = str(free_port())
     _, url, _ = app_module.launch(block=False, quiet=True)
-    assert app_module.ready.wait(timeout=120), "the model did not warm up"  # as /readyz says
+    assert app_module.server.ready.wait(timeout=120), "the model did not warm up"  # as /readyz
     yield url
     app_module.app.get_blocks().close()
 
@@ -99,14 +103,31 @@ def client(server_url, tmp_path_factory):
     return Client(server_url, verbose=False, download_files=tmp_path_factory.mktemp("downloads"))
 
 
-def app_files(app_module) -> set[Path]:
-    """The files this app has written and not yet deleted: those Gradio recorded writing for it
-    (uploads, the copies of results it serves) and app.py's OUTPUTS. Never all of Gradio's
-    folder: other Gradio processes on the machine share it."""
-    blocks = app_module.app.get_blocks()
-    results = [block.temp_files for fn in blocks.fns.values() for block in fn.outputs]
-    recorded = set().union(blocks.upload_file_set, *results)
-    return {p for p in map(Path, recorded) if p.is_file()} | set(app_module.OUTPUTS.iterdir())
+def app_files() -> set[Path]:
+    """The files this app has written and not yet deleted: everything in its own folder (files.py;
+    never all of Gradio's, which other Gradio processes on the machine share)."""
+    return {path for path in files.FOLDER.rglob("*") if path.is_file()}
+
+
+def raw_call(url: str, endpoint: str, file_data: dict, session="raw", headers=None) -> dict:
+    """Call an endpoint through the queue's HTTP API, as any script may, without gradio_client
+    (which would upload a local path itself). Returns the job's last message ({"msg":
+    "process_completed", "success": ..., "output": ...}); when the queue refuses the call, the
+    refusal ({"status": 429, "text": ...})."""
+    config = httpx.get(f"{url}config").json()
+    fn = next(d["id"] for d in config["dependencies"] if d.get("api_name") == endpoint)
+    payload = {"data": [{**file_data, "meta": {"_type": "gradio.FileData"}}], "fn_index": fn,
+               "session_hash": session}  # fmt: skip
+    joined = httpx.post(f"{url}gradio_api/queue/join", json=payload, headers=headers or {})
+    if joined.status_code != 200:
+        return {"status": joined.status_code, "text": joined.text}
+    params = {"session_hash": session}
+    with httpx.stream("GET", f"{url}gradio_api/queue/data", params=params, timeout=60) as events:
+        for line in events.iter_lines():
+            message = json.loads(line.removeprefix("data:")) if line.startswith("data:") else {}
+            if message.get("msg") == "process_completed":
+                return message
+    raise AssertionError("the event stream ended without the job's result")
 
 
 @pytest.fixture

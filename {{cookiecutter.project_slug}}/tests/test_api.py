@@ -8,11 +8,13 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from gradio_client import handle_file
+from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
-from tests.conftest import app_files
+import files
+import security
+from tests.conftest import app_files, raw_call
 
 
 def call(client, endpoint, path):
@@ -181,47 +183,24 @@ def test_tiny_images_and_long_strips(client, tmp_path, size):
     assert matte.size == tuple(max(1, round(side * scale)) for side in size)
 
 
-def raw_call(server_url, endpoint, file_data: dict) -> str:
-    """Call the HTTP API directly, bypassing gradio_client (which would upload a local path
-    for us); return the event stream's text."""
-    payload = {"data": [{**file_data, "meta": {"_type": "gradio.FileData"}}]}
-    job = httpx.post(f"{server_url}gradio_api/call{endpoint}", json=payload).json()
-    return httpx.get(f"{server_url}gradio_api/call{endpoint}/{job['event_id']}", timeout=30).text
-
-
 def test_only_uploaded_files_are_read(server_url, make_photo):
     """A caller cannot make the server read a file that did not come through an upload,
     outside the working directory or inside it (Gradio refuses both before the function
     runs). The photos are valid images: read, they would give a result."""
     outside = make_photo()
-    events = raw_call(server_url, "/matte", {"path": str(outside)})
-    assert events.startswith("event: error"), events
+    assert raw_call(server_url, "matte", {"path": str(outside)})["success"] is False
     inside = Path.cwd() / "inside-the-app.jpg"
     inside.write_bytes(outside.read_bytes())
     try:
-        events = raw_call(server_url, "/matte", {"path": inside.name})
-        assert events.startswith("event: error"), events
+        assert raw_call(server_url, "matte", {"path": inside.name})["success"] is False
     finally:
         inside.unlink()
-
-
-@pytest.mark.parametrize(
-    "url",
-    ["http://127.0.0.1:{port}/ui/style.css", "http://169.254.169.254/latest/meta-data/",
-     "http://unresolvable.invalid/photo.jpg"],
-)  # fmt: skip
-def test_urls_to_private_or_unknown_hosts_are_refused(server_url, url):
-    """Gradio fetches URL inputs through safehttpx, which refuses private and loopback
-    addresses (no server-side request forgery) and unresolvable names."""
-    url = url.format(port=httpx.URL(server_url).port)
-    events = raw_call(server_url, "/matte", {"path": url, "url": url})
-    assert events.startswith("event: error"), events
 
 
 def test_the_queue_is_bounded(client, make_photo, app_module, monkeypatch, held_model):
     """A full queue answers "full" at once instead of growing without limit."""
     queue = app_module.app.get_blocks()._queue
-    assert queue.max_size == app_module.MAX_QUEUE
+    assert queue.max_size == security.MAX_QUEUE
     monkeypatch.setattr(queue, "max_size", 1)
     started, release = held_model  # the model stays busy until release is set
     path = handle_file(str(make_photo()))
@@ -238,21 +217,23 @@ def test_the_queue_is_bounded(client, make_photo, app_module, monkeypatch, held_
     assert Image.open(waiting.result(timeout=60)).size == (800, 600)
 
 
-def test_old_uploads_and_results_are_deleted(client, make_photo, app_module):
+def test_old_uploads_and_results_are_deleted(client, make_photo):
     # A photo no other test sends: Gradio stores an upload by its content and name, so a
     # photo sent before would land on the file that upload left (if not swept yet).
     photo = make_photo(size=(640, 480), box=(11, 22, 333, 444), name="sweep.jpg")
-    before = app_files(app_module)
-    client.predict(image_path=handle_file(str(photo)), api_name="/matte")
-    new = app_files(app_module) - before
-    blocks = app_module.app.get_blocks()
-    assert {str(p) for p in new} & blocks.upload_file_set, "the upload was not recorded"
-    assert any(p.parent == app_module.OUTPUTS for p in new), "no result in OUTPUTS"
-    assert len(new) >= 3, new  # the upload, the result, Gradio's copy of it that it serves
-    app_module.delete_old_files(max_age=3600)
+    before = app_files()
+    result = client.predict(image_path=handle_file(str(photo)), api_name="/matte")
+    new = app_files() - before
+    assert any(p.name == "sweep.jpg" for p in new), new  # the upload, in the app's own folder
+    # The result, served from where save_png wrote it (no copy of it: Gradio serves it there).
+    assert [p for p in new if p.suffix == ".png"] and len(new) == 2, new
+    assert Path(result).read_bytes() == next(p for p in new if p.suffix == ".png").read_bytes()
+    files.sweep(max_age=3600)
     assert all(p.exists() for p in new)  # younger than an hour: kept
-    app_module.delete_old_files(max_age=0)  # what the sweep does an hour later
+    files.sweep(max_age=0)  # what the sweep does an hour later
     assert not any(p.exists() for p in new)
+    files.sweep(max_age=0)  # the upload's folder, emptied by the last sweep, goes at the next
+    assert not any(p.parent.exists() for p in new if p.parent != files.FOLDER)
 
 
 def plant_foreign_files(folder: Path) -> dict[Path, tuple[bytes, float]]:
@@ -269,22 +250,24 @@ def plant_foreign_files(folder: Path) -> dict[Path, tuple[bytes, float]]:
     return planted
 
 
-def test_the_sweep_leaves_other_programs_files_alone(client, server_url, make_photo, app_module):
-    """Gradio's folder is shared by every Gradio process on the machine: another program's
-    files there survive the sweep, old or fresh, even one a caller names as an input (Gradio
-    accepts any file in its folder as one, and records it as that call's input)."""
-    planted = plant_foreign_files(Path(app_module.app.uploaded_file_dir))
+def test_the_app_keeps_to_its_own_folder(client, server_url, make_photo, app_module):
+    """Gradio's folder is shared by every Gradio process on the machine. The app writes in a
+    folder of its own inside it (files.py), refuses another program's file named as an input,
+    and its sweep leaves everything outside its folder alone, old or fresh."""
+    assert Path(app_module.app.uploaded_file_dir) == files.FOLDER
+    assert files.FOLDER.parent == files.SHARED
+    planted = plant_foreign_files(files.SHARED)
     old = next(iter(planted))
     try:
-        before = app_files(app_module)
+        before = app_files()
         photo = make_photo(size=(640, 480), box=(33, 22, 111, 444), name="ours.jpg")  # a new one
         client.predict(image_path=handle_file(str(photo)), api_name="/matte")
-        events = raw_call(server_url, "/matte", {"path": str(old)})
-        assert events.startswith("event: complete"), events  # read, as Gradio allows
-        ours = app_files(app_module) - before
+        refused = raw_call(server_url, "matte", {"path": str(old)})
+        assert refused["success"] is False  # not this app's, so not an input
+        ours = app_files() - before
         assert ours and not ours & set(planted)
-        app_module.delete_old_files()  # the sweep, as the app runs it every ten minutes
-        app_module.delete_old_files(max_age=0)  # and an hour later
+        files.sweep()  # the sweep, as the app runs it every ten minutes
+        files.sweep(max_age=0)  # and an hour later
         assert not any(p.exists() for p in ours)  # our upload and results are gone...
         for path, (content, mtime) in planted.items():  # ...and theirs untouched
             assert path.is_file(), f"the sweep deleted another program's {path.name}"
@@ -295,10 +278,16 @@ def test_the_sweep_leaves_other_programs_files_alone(client, server_url, make_ph
             path.parent.rmdir()
 
 
-def test_sixteen_concurrent_callers_each_get_their_own_result(client, make_photo):
+def test_sixteen_concurrent_callers_each_get_their_own_result(server_url, make_photo, tmp_path):
+    """Sixteen callers, each with a client (a session) of its own: one session may have at most
+    MAX_JOBS_PER_SESSION calls waiting (tests/test_security.py)."""
     boxes = [(30 * i, 100, 30 * i + 200, 400) for i in range(16)]  # right edge <= 650
     paths = [make_photo(size=(800, 600), box=box, name=f"p{i}.jpg") for i, box in enumerate(boxes)]
-    jobs = [client.submit(image_path=handle_file(str(p)), api_name="/matte") for p in paths]
+    callers = [Client(server_url, verbose=False, download_files=tmp_path) for _ in paths]
+    jobs = [
+        c.submit(image_path=handle_file(str(p)), api_name="/matte")
+        for c, p in zip(callers, paths, strict=True)
+    ]
     for job, (left, _, right, _) in zip(jobs, boxes, strict=True):
         a = alpha(Image.open(job.result(timeout=120)))
         assert a.getpixel(((left + right) // 2, 250)) > 250  # its own subject...

@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import security
 from tests.conftest import require
 
 pytestmark = pytest.mark.browser
@@ -265,7 +266,7 @@ def test_a_served_font_draws_and_the_page_asks_only_the_app_under_its_policy(
     print("\n".join(["Requests:", *page.requests]))  # `pytest -s` shows them
     assert page.requests and all(url.startswith(server_url) for url in page.requests)
     ours = [r for r in responses if r.url == server_url or r.url.startswith(f"{server_url}ui/")]
-    assert {r.headers.get("content-security-policy") for r in ours} == {app_module.CSP}
+    assert {r.headers.get("content-security-policy") for r in ours} == {security.PAGE_CSP}
     names = [r.url for r in ours]
     assert any("export-worker" in n for n in names) and any("pacifico" in n for n in names), names
 

@@ -19,6 +19,7 @@ import pytest
 from gradio_client import handle_file
 from gradio_client.exceptions import AppError
 
+import images
 from tests import fuzz
 
 SECONDS = float(os.environ.get("FUZZ_SECONDS", "20"))
@@ -76,7 +77,7 @@ def test_any_bytes_give_a_result_or_a_clear_error(app_module, tmp_path):
             signal.alarm(CASE_TIMEOUT)
             at_least = app_module.MATTE_LONG_SIDE if count % 2 else None  # /matte, /remove_bg..
             try:
-                image, alpha = app_module.open_image({"path": str(upload)}, at_least)
+                image, alpha = images.open_image({"path": str(upload)}, at_least)
                 assert image.mode == "RGB" and image.width * image.height > 0
                 assert alpha is None or (alpha.mode == "L" and alpha.size == image.size)
                 outcomes["decoded"] += 1

@@ -4,6 +4,8 @@ import threading
 
 import httpx
 
+import server
+
 
 def test_the_server_started_warm_and_says_so(server_url):
     assert httpx.get(f"{server_url}healthz").json() == {"status": "ok"}
@@ -16,17 +18,17 @@ def test_not_ready_until_warmed_up_but_live_meanwhile(
 ):
     """Start-up again, in order: the model is loaded (at import), the warm-up starts and is held
     here, then let go. Readiness flips only when it is done; liveness answers throughout."""
-    monkeypatch.setattr(app_module, "ready", threading.Event())  # as just after the import
+    monkeypatch.setattr(server, "ready", threading.Event())  # as just after the import
 {%- if cookiecutter.zerogpu == "yes" %}
     # ZeroGPU: no forward pass at start-up (no GPU is attached outside a visitor's request).
     calls = []
     monkeypatch.setattr(app_module, "predict_matte", lambda image: calls.append(image))
     assert httpx.get(f"{server_url}readyz").status_code == 503
-    app_module.warm_up()
+    server.warm(app_module.warm_up)
     assert calls == []
 {%- else %}
     started, release = held_model  # the model stays busy until release is set
-    warming = threading.Thread(target=app_module.warm_up)
+    warming = threading.Thread(target=server.warm, args=[app_module.warm_up])
     warming.start()
     try:
         assert started.wait(timeout=30)  # the warm-up's forward pass is running...

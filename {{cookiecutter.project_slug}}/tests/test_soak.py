@@ -30,6 +30,7 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
+import files
 from tests import fuzz
 from tests.conftest import app_files
 
@@ -92,7 +93,7 @@ def test_a_soak_of_mixed_requests_leaks_nothing(server_url, app_module, tmp_path
     plan = [("good", rng.choice(good)) for _ in range(REQUESTS * 19 // 20)]
     plan += [("bad", rng.choice(bad)) for _ in range(REQUESTS - len(plan))]
     rng.shuffle(plan)
-    app_module.delete_old_files(max_age=0)
+    files.sweep(max_age=0)
     downloads = tmp_path / "downloads"  # not gradio_client's default: Gradio's shared folder
     clients = [Client(server_url, verbose=False, download_files=downloads) for _ in range(CALLERS)]
     wrong, samples = [], []
@@ -132,9 +133,9 @@ def test_a_soak_of_mixed_requests_leaks_nothing(server_url, app_module, tmp_path
     python_growth = (tracemalloc.get_traced_memory()[0] - python_before) / 1e3 / traced
     tracemalloc.stop()
     done = [samples[-1][0]]
-    files = app_files(app_module)  # ours only: other Gradio apps may share Gradio's folder
-    app_module.delete_old_files(max_age=0)  # what the sweep does an hour later
-    left = sorted(p for p in files | app_files(app_module) if p.exists())
+    written = app_files()  # the app's own folder only: other Gradio apps may share Gradio's
+    files.sweep(max_age=0)  # what the sweep does an hour later
+    left = sorted(p for p in written | app_files() if p.exists())
     warm = [s for s in samples if s[0] >= REQUESTS // 4]
     rss = [s[1] for s in warm]
     fds = [s[2] for s in warm]
