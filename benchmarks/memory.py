@@ -49,7 +49,8 @@ Image.new(mode, (side, side), FILL[mode]).save(photo)
 reset_peak()
 before = peak()
 getattr(app, endpoint)({"path": str(photo)})
-print(json.dumps({"mb": peak() - before, "file_kb": photo.stat().st_size / 1024, "mp": side * side / 1e6, "mode": mode}))
+kb = photo.stat().st_size / 1024
+print(json.dumps({"mb": peak() - before, "file_kb": kb, "mp": side * side / 1e6}))
 """
 
 
@@ -64,8 +65,9 @@ def main() -> None:
         from cookiecutter.main import cookiecutter
 
         out = tempfile.mkdtemp()
-        project = Path(cookiecutter(str(ROOT), no_input=True, output_dir=out, extra_context={"zerogpu": "no"}))
-    print(f"{'endpoint':<18} {'mode':<5} {'MP':>5} {'file KB':>8} {'peak +MB':>9} {'MB per MP':>10}")
+        project = cookiecutter(str(ROOT), no_input=True, output_dir=out, extra_context={"zerogpu": "no"})
+        project = Path(project)
+    print(f"{'endpoint':<18} {'mode':<5} {'MP':>5} {'file KB':>8} {'peak +MB':>9} {'MB/MP':>6}")
     for endpoint in ("matte", "remove_background"):
         for mode in args.modes.split(","):
             for size in (float(s) for s in args.sizes.split(",")):
@@ -74,7 +76,8 @@ def main() -> None:
                     cwd=project, capture_output=True, text=True, check=True,
                 )  # fmt: skip
                 r = json.loads(result.stdout.strip().splitlines()[-1])
-                print(f"{endpoint:<18} {mode:<5} {r['mp']:>5.1f} {r['file_kb']:>8.0f} {r['mb']:>9.0f} {r['mb'] / r['mp']:>10.1f}")
+                figures = f"{r['mp']:>5.1f} {r['file_kb']:>8.0f} {r['mb']:>9.0f}"
+                print(f"{endpoint:<18} {mode:<5} {figures} {r['mb'] / r['mp']:>6.1f}")
 
 
 if __name__ == "__main__":

@@ -82,7 +82,8 @@ def test_deploy_dry_run_lists_exactly_what_the_space_needs(built, variant, tmp_p
     files = {line.strip() for line in lines[lines.index(header) + 1 :]}
     static = {p.relative_to(project).as_posix() for p in (project / "static").rglob("*")
               if p.is_file()}  # fmt: skip
-    expected = {"README.md", "requirements.txt", "app.py", "segmenter.py"} | static
+    modules = {"app.py", "files.py", "images.py", "security.py", "segmenter.py", "server.py"}
+    expected = {"README.md", "requirements.txt"} | modules | static
     assert files == expected, files ^ expected
     assert "static/index.html" in files and any(f.endswith(".js") for f in static)
     if variant["frontend"] != "vanilla":  # deploy.py built it: Vite's hashed bundle is there

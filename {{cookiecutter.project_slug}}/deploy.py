@@ -41,7 +41,10 @@ COST = (
 {%- else %}
 # static/ is Vite's build of frontend/: a gradio Space never runs npm.
 {%- endif %}
-UPLOAD = ["README.md", "requirements.txt", "app.py", "segmenter.py", "static/**"]
+# The app is every Python module at the top of the project except these tools, which stay here.
+TOOLS = {"deploy.py", "dev.py", "vendor.py"}
+MODULES = sorted(p.name for p in PROJECT.glob("*.py") if p.name not in TOOLS)
+UPLOAD = ["README.md", "requirements.txt", *MODULES, "static/**"]
 # Files from an earlier build that this one no longer has are deleted from the Space.
 REPLACE = ["static/**"]
 

@@ -36,7 +36,7 @@ GRADIO = re.compile(
 # startup-events, which launch() itself calls once, and which then does nothing). Run history
 # answers only when launch() turns it on (server.py; off by default), MCP only with mcp_server.
 OPEN = re.compile(
-    r"/config/?|/gradio_api/(info/?|upload|upload_progress|queue/join|queue/data|cancel"
+    r"/config/?|/gradio_api/(info/?|upload|queue/join|queue/data|cancel"
     r"|heartbeat/[^/]+|file=.+|startup-events|mcp(/.*)?|run-history/.+)"
 )
 

@@ -39,7 +39,7 @@ if hasattr(libc, "mallopt"):
 # full suite, `pytest --full` (about 5 minutes), adds every other browser and JavaScript-client
 # test, the proxy and the replicas, the long fuzz and the soak: CI runs it. A
 # run that names its own tests (paths, -m or -k) gets exactly those, tier or not.
-FULL_SUITE_ONLY = ("browser", "soak", "fuzz", "offline_start")
+FULL_SUITE_ONLY = ("browser", "attack", "soak", "fuzz", "offline_start")
 FULL_ONLY = pytest.StashKey[int]()  # how many tests the quick tier left out
 
 
@@ -66,8 +66,8 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter, config):
     if left := config.stash.get(FULL_ONLY, 0):
         terminalreporter.write_line(
-            f"The quick tier ran. {left} more tests (browser, proxy, replicas, fuzz, soak, "
-            "offline start) are in the full suite: pytest --full (about 5 minutes, as CI)."
+            f"The quick tier ran. {left} more tests (browser, proxy, replicas, attacks, fuzz, "
+            "soak, offline start) are in the full suite: pytest --full (about 5 minutes, as CI)."
         )
 
 

@@ -1,0 +1,438 @@
+"""The app, tried as an attacker would: each attack is sent, and what comes back is checked.
+
+security.py guards every route (docs/security.md in the template says why each answer is what it
+is). "Outside" servers are listeners on 127.0.0.1; where Gradio's own check that an address is
+public (safehttpx) would refuse such a listener before the app is reached at all, the test lets
+it through, so that what is tested is the app's refusal, never Gradio's. Nothing here patches the
+app. The attacks through nginx run the app in a process of its own, with a fake Hugging Face Hub
+and the operator's token, and reach nginx from this machine's own network address: a visitor's.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+import safehttpx
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+
+import files
+import security
+from tests.conftest import app_files, free_port, raw_call, require
+from tests.standin import STANDIN_CACHE, lay_fake_hub
+from tests.test_proxy import PREFIX, PROJECT, require_nginx, start_nginx, stop, wait_until_ready
+
+pytestmark = pytest.mark.attack
+
+PAGE = b"<html><script>document.title = 'pwned'</script>a cat</html>"
+
+
+class Outside:
+    """A server on 127.0.0.1 standing for any host on the internet, or the Hub: it records every
+    request, and answers /cat.png with an attacker's HTML page, /big.png with 50 MB, anything
+    else with {}. `with Outside() as site:` serves it at site.url."""
+
+    def __init__(self):
+        self.requests: list[tuple[str, str, str | None]] = []  # method, path, Authorization
+        outside = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_):
+                pass
+
+            def do_GET(self):
+                outside.requests.append((self.command, self.path, self.headers["Authorization"]))
+                if self.path.startswith("/cat.png"):
+                    kind, body = "text/html", PAGE
+                elif self.path.startswith("/big.png"):
+                    kind, body = "image/png", b"\0" * 50_000_000
+                else:
+                    kind, body = "application/json", b"{}"
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_HEAD = do_GET
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *_):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def outside(monkeypatch):
+    """An outside server that Gradio's public-address check lets through (in this process: the
+    session's app runs here)."""
+    monkeypatch.setattr(safehttpx, "is_public_ip", lambda ip: True)
+    with Outside() as site:
+        yield site
+
+
+def upload(url: str, name: str, data: bytes) -> str:
+    """Upload one file as the clients do; its path on the server."""
+    answer = httpx.post(f"{url}gradio_api/upload", files={"files": (name, data)})
+    assert answer.status_code == 200, answer.text
+    return answer.json()[0]
+
+
+# Gradio's file route: a link to it fetched any public URL and served the answer on the app's
+# origin, as text/html when the URL merely ended in .png.
+@pytest.mark.parametrize("scheme", ["http://", "https://", "HTTP://", "//", "http:/"])
+def test_a_file_link_never_fetches_a_url(server_url, outside, scheme):
+    target = f"{scheme}{outside.url.split('://')[1]}/cat.png"
+    answer = httpx.get(f"{server_url}gradio_api/file={target}")
+    assert answer.status_code == 404, (target, answer.status_code, answer.text[:200])
+    assert "text/html" not in answer.headers["content-type"]
+    assert outside.requests == []  # no request left the app
+
+
+def test_an_input_given_as_a_url_is_refused_before_anything_is_fetched(server_url, outside):
+    """Gradio downloaded such an input with no size limit and kept it (50 MB here). The app takes
+    uploads only, and says so; the client's own handle_file(url) gets the same answer."""
+    before = app_files()
+    for url in (f"{outside.url}/big.png", f"https://127.0.0.1:{free_port()}/big.png"):
+        done = raw_call(server_url, "matte", {"path": url, "url": url})
+        assert done["success"] is False and done["output"]["error"] == security.URL_REFUSED
+    with pytest.raises(AppError, match="as uploads, not URLs"):
+        Client(server_url, verbose=False).predict(
+            image_path=handle_file(f"{outside.url}/big.png"), api_name="/matte"
+        )
+    assert outside.requests == []
+    assert app_files() == before  # nothing stored
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/etc/passwd", "app.py", "../app.py", "/proc/self/environ", "file:///etc/passwd",
+     "ftp://127.0.0.1/x.png", "http://169.254.169.254/latest/meta-data/", "http://[::1]/x.png",
+     "http://0x7f000001/x.png", "http://localhost./x.png", "data:image/png;base64,AAAA"],
+)  # fmt: skip
+def test_inputs_naming_anything_but_an_upload_are_refused(server_url, path):
+    """Held before the change, and still: local paths, other schemes, loopback, link-local and
+    metadata addresses in any spelling."""
+    done = raw_call(server_url, "matte", {"path": path, "url": path})
+    assert done["success"] is False, done
+
+
+def test_one_request_stores_at_most_the_limit_in_all(server_url):
+    """Gradio's limit was per file, and it took up to 1,000 files a request: three files of 15 MB
+    were stored (45 MB). The request's size is the limit now, before anything is stored."""
+    before = app_files()
+    many = [("files", (f"f{i}.jpg", b"\xff" * 15_000_000)) for i in range(3)]
+    refused = httpx.post(f"{server_url}gradio_api/upload", files=many, timeout=60)
+    assert refused.status_code == 413 and "maximum allowed size" in refused.json()["detail"]
+    assert app_files() == before
+    fits = [("files", ("one.jpg", b"\xff" * (security.MAX_FILE_SIZE - 4096)))]
+    assert httpx.post(f"{server_url}gradio_api/upload", files=fits, timeout=60).status_code == 200
+
+
+def raw_request(url: str, head: str, body: bytes = b"", wait: float = 0.5) -> bytes:
+    """Send bytes as they are (headers the client libraries would not send), then close."""
+    address = httpx.URL(url)
+    with socket.create_connection((address.host, address.port)) as connection:
+        connection.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
+        connection.settimeout(wait)
+        try:
+            return connection.recv(65536)
+        except TimeoutError:
+            return b""
+
+
+MULTIPART = (
+    "POST /gradio_api/upload HTTP/1.1\nHost: x\nContent-Type: multipart/form-data; boundary=b\n"
+)
+PART = b'--b\r\nContent-Disposition: form-data; name="files"; filename="cut.jpg"\r\n\r\n'
+
+
+def test_a_body_of_unknown_length_is_refused(server_url):
+    answer = raw_request(server_url, MULTIPART + "Transfer-Encoding: chunked\n", b"5\r\n--b\r\n")
+    assert answer.startswith(b"HTTP/1.1 411"), answer[:200]
+
+
+def test_a_cut_off_upload_is_deleted_by_the_sweep(server_url):
+    """An upload that stops halfway left its part on disk, for good. It lands in the app's own
+    folder, and the sweep deletes it like any other file of the app."""
+    before = app_files()
+    head = MULTIPART + f"Content-Length: {10_000_000}\n"
+    raw_request(server_url, head, PART + b"\xff" * 5_000_000, wait=1)
+    deadline = time.monotonic() + 10
+    while not (app_files() - before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    partial = app_files() - before
+    assert partial and all(p.is_relative_to(files.FOLDER) for p in partial)
+    time.sleep(0.5)  # the server notices the disconnect
+    files.sweep(max_age=0)
+    assert not any(p.exists() for p in partial)
+
+
+def test_no_uploaded_file_runs_as_a_page_or_a_script(server_url, browser):
+    """An uploaded .js came back as octet-stream without nosniff, and a script element of this
+    origin ran it. Opened, an uploaded page (whatever its name says) renders sandboxed, as data,
+    or is downloaded: no script of it runs as the app."""
+    svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>document.title = 'pwned'</script></svg>"
+    paths = {
+        name: upload(server_url, name, data)
+        for name, data in [("evil.js", b"window.pwned = true;"), ("evil.html", PAGE),
+                           ("evil.svg", svg), ("evil.png", PAGE), ("evil", PAGE)]
+    }  # fmt: skip
+    for path in paths.values():
+        served = httpx.get(f"{server_url}gradio_api/file={path}")
+        assert served.status_code == 200
+        assert served.headers["x-content-type-options"] == "nosniff"
+        assert served.headers["content-security-policy"] == security.API_CSP  # sandbox, no script
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        for name in ("evil.html", "evil.svg", "evil.png", "evil"):
+            try:
+                page.goto(f"{server_url}gradio_api/file={paths[name]}")
+            except Exception as error:  # noqa: BLE001 (Playwright says only "Error")
+                assert "Download is starting" in str(error), (name, error)  # saved, not shown
+                continue
+            assert page.evaluate("document.title") != "pwned", name
+        page.goto(server_url)  # the editor's own page, whose policy allows this origin's scripts
+        with pytest.raises(Exception):  # noqa: B017 (Playwright says only "Error")
+            page.add_script_tag(url=f"{server_url}gradio_api/file={paths['evil.js']}")
+        assert page.evaluate("window.pwned") is None
+    finally:
+        context.close()
+
+
+# Every route Gradio 6.31's launch() adds in this app (MCP's only with launch(mcp_server=True)).
+# An upgrade that adds one fails test_every_route_has_a_decided_fate: decide it, in security.py
+# and in the template's docs/security.md.
+GRADIO_ROUTES = {
+    "/config", "/config/", "/login", "/login/", "/logout", "/svelte/{path:path}",
+    "/static/{path:path}", "/assets/{path:path}", "/favicon.ico", "/theme.css", "/robots.txt",
+    "/pwa_icon", "/pwa_icon/{size}", "/manifest.json", "/monitoring", "/monitoring/summary",
+    "/monitoring/{key}", "/gradio_api/deep_link",
+} | {f"/gradio_api/{p}" for p in (
+    "user", "user/", "login_check", "login_check/", "token", "token/", "app_id", "app_id/",
+    "dev/reload", "runs", "runs/", "info", "info/", "openapi.json",
+    "custom_component/{id}/{environment}/{type}/{file_name}", "proxy={url_path:path}",
+    "file={path_or_url:path}", "stream/{event_id}", "stream/{event_id}/close",
+    "stream/{session_hash}/{run}/{component_id}/playlist.m3u8",
+    "stream/{session_hash}/{run}/{component_id}/{segment_id}.{ext}",
+    "stream/{session_hash}/{run}/{component_id}/playlist-file", "file/{path:path}", "reset",
+    "reset/", "heartbeat/{session_hash}", "api/{api_name}", "api/{api_name}/", "run/{api_name}",
+    "run/{api_name}/", "call/v2/{api_name}", "call/v2/{api_name}/", "call/{api_name}",
+    "call/{api_name}/", "queue/join", "cancel", "call/{api_name}/{event_id}",
+    "call/v2/{api_name}/{event_id}", "queue/data", "component_server", "component_server/",
+    "queue/status", "upload_progress", "upload", "startup-events", "theme.css",
+    "process_recording", "vibe-edit", "vibe-edit/", "undo-vibe-edit", "undo-vibe-edit/",
+    "vibe-code", "vibe-code/", "vibe-starter-queries", "vibe-starter-queries/", "mcp",
+)}  # fmt: skip
+APP_ROUTES = {"/", "/ui/{path:path}", "/healthz", "/readyz", "/openapi.json"}
+
+
+def route_paths(routes, prefix=""):
+    for route in routes:
+        if hasattr(route, "original_router"):  # FastAPI's included router (Gradio's /gradio_api)
+            yield from route_paths(route.original_router.routes, prefix)
+        else:
+            yield prefix + route.path
+
+
+def test_every_route_has_a_decided_fate(app_module):
+    served = set(route_paths(app_module.app.routes))
+    new = served - GRADIO_ROUTES - APP_ROUTES
+    assert not new, f"routes nobody decided on: {sorted(new)}"
+    for path in served - APP_ROUTES:
+        assert security.GRADIO.fullmatch(path.split("{")[0].rstrip("/=") or "/"), path
+
+
+CLOSED = [
+    # The queue's way round: these ran the function at once, past the queue and its bounds.
+    ("POST", "gradio_api/run/matte"), ("POST", "gradio_api/api/matte"),
+    ("POST", "gradio_api/call/matte"), ("POST", "gradio_api/call/v2/matte"),
+    # Run history (off) and its page; Gradio's monitoring dashboard; Gradio's own UI.
+    ("GET", "gradio_api/runs"), ("GET", "gradio_api/run-history/buckets"),
+    ("GET", "monitoring"), ("GET", "monitoring/summary"), ("GET", "assets/index.js"),
+    ("GET", "static/img/logo.svg"), ("GET", "svelte/x.js"), ("GET", "theme.css"),
+    ("GET", "gradio_api/theme.css"), ("GET", "manifest.json"), ("GET", "pwa_icon"),
+    ("GET", "robots.txt"), ("GET", "favicon.ico"), ("POST", "login"), ("GET", "logout"),
+    ("GET", "gradio_api/user"), ("GET", "gradio_api/token"), ("GET", "gradio_api/app_id"),
+    ("GET", "gradio_api/login_check"), ("GET", "gradio_api/deep_link?session_hash=x"),
+    ("GET", "gradio_api/dev/reload"), ("GET", "gradio_api/openapi.json"),
+    ("GET", "gradio_api/queue/status"), ("GET", "gradio_api/proxy=http://127.0.0.1/x"),
+    ("GET", "gradio_api/file/app.py"), ("POST", "gradio_api/reset"),
+    ("POST", "gradio_api/component_server"), ("POST", "gradio_api/process_recording"),
+    ("POST", "gradio_api/vibe-edit"), ("GET", "gradio_api/vibe-code"),
+    ("POST", "gradio_api/stream/x"), ("GET", "gradio_api/custom_component/1/dev/js/x.js"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("method, path", CLOSED)
+def test_gradio_routes_the_app_does_not_use_answer_404(server_url, method, path):
+    answer = httpx.request(method, server_url + path, json={"data": []})
+    assert answer.status_code == 404, (path, answer.status_code, answer.text[:200])
+
+
+def test_every_response_says_nosniff_and_carries_a_policy(server_url, client, make_photo):
+    result = client.predict(image_path=handle_file(str(make_photo())), api_name="/matte")
+    file = f"gradio_api/file={result}"
+    ours = ["", "ui/style.css", "healthz", "readyz", "openapi.json", "no-such-page"]
+    gradios = ["config", "gradio_api/info", file, "gradio_api/no-such-route", "gradio_api/runs"]
+    for path in ours + gradios:
+        answer = httpx.get(server_url + path)
+        assert answer.headers.get("x-content-type-options") == "nosniff", path
+        policy = security.PAGE_CSP if path in ours else security.API_CSP
+        assert answer.headers.get("content-security-policy") == policy, path
+
+
+def test_one_session_holds_at_most_a_quarter_of_the_queue(server_url, held_model, make_photo):
+    """One caller filled the whole queue (33 calls accepted, every other visitor turned away).
+    Now a session has at most MAX_JOBS_PER_SESSION calls waiting or running; others get in."""
+    started, release = held_model
+    path = upload(server_url, "photo.jpg", make_photo().read_bytes())
+    config = httpx.get(f"{server_url}config").json()
+    fn = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "matte")
+
+    def join(session):
+        body = {"data": [{"path": path, "meta": {"_type": "gradio.FileData"}}], "fn_index": fn,
+                "session_hash": session}  # fmt: skip
+        return httpx.post(f"{server_url}gradio_api/queue/join", json=body)
+
+    try:
+        joined = [join("greedy").status_code for _ in range(security.MAX_JOBS_PER_SESSION)]
+        assert joined == [200] * security.MAX_JOBS_PER_SESSION
+        assert started.wait(timeout=30)
+        refused = join("greedy")
+        assert refused.status_code == 429, refused.text
+        assert f"has {security.MAX_JOBS_PER_SESSION} calls waiting" in refused.json()["detail"]
+        assert join("someone-else").status_code == 200
+    finally:
+        release.set()
+    # Its calls done, the session may call again.
+    deadline = time.monotonic() + 60
+    while join("greedy").status_code == 429 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert time.monotonic() < deadline
+
+
+def test_no_path_leads_out_of_the_app(server_url):
+    """Held before the change, and still: traversal on every route, raw and encoded."""
+    link = files.FOLDER / "link-to-passwd"
+    link.symlink_to("/etc/passwd")
+    try:
+        for path in ["ui/../app.py", "ui/%2e%2e/app.py", "ui/..%2fapp.py", "ui/%2e%2e%2fapp.py",
+                     "gradio_api/file=/etc/passwd", f"gradio_api/file={files.FOLDER}/../x",
+                     f"gradio_api/file={link}", "gradio_api/file=app.py", "../app.py"]:  # fmt: skip
+            answer = httpx.get(server_url + path)
+            assert answer.status_code in (403, 404), (path, answer.status_code)
+            assert "root:" not in answer.text and "gr.Server" not in answer.text, path
+    finally:
+        link.unlink()
+
+
+def test_no_foreign_origin_is_granted_cors(server_url):
+    for path in ("config", "gradio_api/info"):
+        answer = httpx.get(server_url + path, headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in answer.headers, path
+
+
+# Through nginx: the app in its own process, as deployed behind nginx-location.conf.
+
+
+def visitor_address() -> str | None:
+    """This machine's own address on its network (no packet is sent): a visitor's, not loopback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only the route is looked up
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+@pytest.fixture(scope="module")
+def operated(tmp_path_factory):
+    """The app in its own process as an operator would run it: HF_TOKEN set (gated models need
+    it), online, against a Hub (a fake one, recording), with run history turned on (the worst
+    case); nginx in front with nginx-location.conf, listening on every address. Yields url
+    (nginx's, under PREFIX, as a visitor reaches it), direct (the app's own), hub, gradio_folder
+    (Gradio's folder, the app's own inside it) and app (the process). The tests run in order:
+    the last one stops the app."""
+    require_nginx()
+    address = visitor_address()
+    require(address is not None, "this machine has no network address besides loopback")
+    folder = tmp_path_factory.mktemp("nginx")
+    gradio_folder = tmp_path_factory.mktemp("gradio-of-the-machine")
+    app_port, nginx_port = free_port(), free_port()
+    location = (PROJECT / "nginx-location.conf").read_text()
+    location = location.replace("127.0.0.1:7860", f"127.0.0.1:{app_port}")
+    lay_fake_hub(STANDIN_CACHE)
+    with Outside() as hub:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "GRADIO_"))}
+        env |= {"HF_HOME": str(STANDIN_CACHE), "HF_ENDPOINT": hub.url, "HF_TOKEN": "hf_OPERATOR",
+                "GRADIO_RUN_HISTORY": "True", "GRADIO_SERVER_PORT": str(app_port),
+                "GRADIO_ROOT_PATH": PREFIX, "GRADIO_TEMP_DIR": str(gradio_folder)}  # fmt: skip
+        app = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT, env=env)
+        nginx = None
+        try:
+            wait_until_ready(f"http://127.0.0.1:{app_port}/readyz", app, "the app")
+            server = "server {\n" + f"    listen {nginx_port};\n{location}" + "}\n"
+            nginx = start_nginx(folder, server)
+            url = f"http://{address}:{nginx_port}{PREFIX}/"
+            wait_until_ready(f"{url}readyz", nginx, "the app, through nginx,")
+            direct = f"http://127.0.0.1:{app_port}/"
+            yield dict(url=url, direct=direct, hub=hub, gradio_folder=gradio_folder, app=app)
+        finally:
+            stop(nginx, app)
+
+
+def test_no_visitor_is_taken_for_the_operator(operated):
+    """Behind nginx every request came from 127.0.0.1; with Host: localhost Gradio took a visitor
+    for the operator's own browser and used HF_TOKEN for run history (it listed the operator's
+    buckets on the Hub). nginx now passes the visitor's address, which the app trusts from the
+    proxy only: Gradio sees the visitor, and no call to the Hub carries the token."""
+    url, hub = operated["url"], operated["hub"]
+    forged = {"Host": "localhost", "X-Forwarded-For": "127.0.0.1"}
+    listed = httpx.get(f"{url}gradio_api/run-history/buckets", headers=forged)
+    assert listed.status_code == 401, listed.text  # "sign in to use run history"
+    connect = {"bucket_id": "attacker/bucket"}
+    made = httpx.post(f"{url}gradio_api/run-history/connect", headers=forged, json=connect)
+    assert made.status_code == 401, made.text
+    assert not [r for r in hub.requests if r[2]], hub.requests  # no Authorization sent anywhere
+
+
+def test_after_sigterm_nothing_of_the_app_is_left(operated):
+    """A URL input (50 MB) and a cut-off upload stayed in Gradio's folder after the app stopped:
+    65 MB in one try. Now the app's folder goes, whole, when it stops; nothing else was written."""
+    direct, gradio_folder, app = operated["direct"], operated["gradio_folder"], operated["app"]
+    upload(direct, "photo.jpg", b"\xff" * 1000)
+    raw_request(direct, MULTIPART + "Content-Length: 10000000\n", PART + b"\xff" * 3_000_000)
+    (ours,) = list(gradio_folder.iterdir())  # one folder: the app's
+    assert len([p for p in ours.rglob("*") if p.is_file()]) >= 2  # the photo, the cut-off part
+    app.send_signal(signal.SIGTERM)
+    assert app.wait(timeout=30) == 0
+    assert list(gradio_folder.iterdir()) == []
+
+
+def test_the_proxy_files_pass_the_visitors_address():
+    for name in ("nginx-location.conf", "nginx-replicas.conf"):
+        text = (PROJECT / name).read_text()
+        assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in text, name
+
+
+def test_the_run_history_switch_is_off_by_default(app_module, server_url):
+    assert app_module.app.get_blocks().run_history is False
+    assert app_module.app.get_blocks().enable_monitoring is False
+    assert json.loads(httpx.get(f"{server_url}config").text)["mode"] == "server"
