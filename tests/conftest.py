@@ -82,19 +82,55 @@ def npm_dir(project: Path, variant: dict) -> Path:
     return project if variant["frontend"] == "vanilla" else project / "frontend"
 
 
+# What `npm ci` and the Vite build read: a bake's frontend, outside node_modules and the build.
+FRONTEND_PATHS = {
+    "vanilla": ["package.json", "package-lock.json", "tsconfig.json", "vitest.config.js",
+                "static", "tests/js"],
+    "react": ["frontend"], "svelte": ["frontend"],
+}  # fmt: skip
+
+
+def frontend_files(project: Path, frontend: str) -> dict[str, bytes]:
+    """The frontend's own files, {relative path: content}: two bakes with equal ones install and
+    build alike."""
+    found = {}
+    for name in FRONTEND_PATHS[frontend]:
+        root = project / name
+        for path in [root] if root.is_file() else root.rglob("*"):
+            relative = path.relative_to(project)
+            if path.is_file() and not {"node_modules", "vendor"} & set(relative.parts):
+                found[relative.as_posix()] = path.read_bytes()
+    return found
+
+
 @pytest.fixture(scope="session")
 def built(bake):
-    """built(answers) -> the baked project after `npm ci` (and `npm run build` for Vite)."""
-    done = {}
+    """built(answers) -> the baked project after `npm ci` (and `npm run build` for Vite).
+
+    A bake whose frontend files are byte for byte those of a bake already built shares its
+    install (node_modules, linked) and its build (static/, copied) instead of making its own:
+    the same files in, the same files out, and some 45 s saved a bake. Its own `npm test` and
+    generated tests still run in it."""
+    installed = {}  # project -> (its frontend's files) for each project that ran npm itself
 
     def _built(answers):
         project = bake(answers)
-        if project not in done:
-            assert shutil.which("npm"), "Node.js and npm are required to test the frontends"
+        if project in installed or (npm_dir(project, answers) / "node_modules").exists():
+            return project
+        assert shutil.which("npm"), "Node.js and npm are required to test the frontends"
+        mine = frontend_files(project, answers["frontend"])
+        twin = next((p for p, files in installed.items() if files == mine), None)
+        if twin is None:
             npm(["ci"], npm_dir(project, answers))
             if answers["frontend"] != "vanilla":
                 npm(["run", "build"], npm_dir(project, answers))
-            done[project] = True
+            installed[project] = mine
+        else:
+            (npm_dir(project, answers) / "node_modules").symlink_to(
+                npm_dir(twin, answers) / "node_modules", target_is_directory=True
+            )
+            if answers["frontend"] != "vanilla":
+                shutil.copytree(twin / "static", project / "static", dirs_exist_ok=True)
         return project
 
     return _built

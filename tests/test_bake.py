@@ -140,7 +140,8 @@ def test_vendor_py_refuses_a_tarball_that_is_not_the_pinned_one(bake, tmp_path):
 
 
 BACKEND_FILES = [
-    "app.py", "segmenter.py", "requirements.txt", "requirements-dev.txt", "pyproject.toml",
+    "app.py", "files.py", "images.py", "security.py", "server.py", "segmenter.py",
+    "requirements.txt", "requirements-dev.txt", "pyproject.toml", "tests/test_security.py",
     "tests/conftest.py", "tests/standin.py", "tests/standin_model.py", "tests/test_api.py",
     "tests/test_frontend.py", "tests/test_health.py", "tests/test_proxy.py", "nginx-location.conf",
     "tests/test_replicas.py", "nginx-replicas.conf", "tests/test_kubernetes.py", "kubernetes.yaml",

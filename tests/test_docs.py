@@ -10,6 +10,7 @@
   that are just `...` (or `# ...`, `// ...`) mark elisions.
 """
 
+import ast
 import os
 import re
 import shlex
@@ -60,9 +61,11 @@ COVERED = {
     ),
     r"HF_HUB_OFFLINE=1 python app\.py": "tests/test_bake.py::test_generated_tests_pass",
     # Replicas behind nginx-replicas.conf: tests/test_replicas.py (a browser bake's generated
-    # tests) starts two apps (python -m tests.standin) with these variables, a port each.
-    r"GRADIO_SERVER_PORT=786\d GRADIO_TEMP_DIR=/var/tmp/tbi-\d GRADIO_ROOT_PATH=/apps/tbi"
-    r" python app\.py &": "tests/test_bake.py::test_generated_tests_pass",
+    # tests) starts two apps (python -m tests.standin) with these variables, a port each (each
+    # process makes its own upload folder: no GRADIO_TEMP_DIR).
+    r"GRADIO_SERVER_PORT=786\d GRADIO_ROOT_PATH=/apps/tbi python app\.py &": (
+        "tests/test_bake.py::test_generated_tests_pass"
+    ),
     r"python benchmarks/speed\.py": (
         "tests/test_benchmarks.py::test_speed_benchmark_runs_and_prints_its_table"
     ),
@@ -391,3 +394,19 @@ def test_excerpts_appear_in_a_real_bake(bake, doc, start, body, spec):
 
 def test_there_are_excerpts_to_check():
     assert len(list(excerpts())) >= 5
+
+
+def test_the_security_page_gives_every_route_its_fate():
+    """docs/security.md's table names every route of Gradio's that the generated attack suite
+    knows (tests/test_security.py's GRADIO_ROUTES, which fails on a route it does not know)."""
+    suite = ROOT / "{{cookiecutter.project_slug}}" / "tests" / "test_security.py"
+    tree = ast.parse(suite.read_text())
+    routes = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "GRADIO_ROUTES"
+    )
+    page = (ROOT / "docs" / "security.md").read_text()
+    rows = [line for line in page.splitlines() if line.startswith("| `/")]
+    missing = sorted(r for r in routes if not any(f"`{r}`" in row for row in rows))
+    assert not missing, f"docs/security.md has no row for {missing}"

@@ -79,7 +79,8 @@ def matte(image_path: FileData) -> FileData:
     matte travels back, and the browser composites the cutout itself.
 
     Args:
-        image_path: The photo: a JPEG, PNG, WebP or GIF of at most 40 megapixels.
+        image_path: The photo, sent as a file (an upload or a data: URI; a URL is refused): a
+            JPEG, PNG, WebP or GIF of at most 40 megapixels.
 
     Returns:
         A PNG whose alpha channel is the subject matte (255 subject, 0 background), same aspect
@@ -96,7 +97,8 @@ def remove_background(image_path: FileData) -> FileData:
     """Remove the background of a photo: the subject cut out on a transparent background.
 
     Args:
-        image_path: The photo: a JPEG, PNG, WebP or GIF of at most 40 megapixels.
+        image_path: The photo, sent as a file (an upload or a data: URI; a URL is refused): a
+            JPEG, PNG, WebP or GIF of at most 40 megapixels.
 
     Returns:
         An RGBA PNG at the photo's full size (EXIF rotation applied): the subject

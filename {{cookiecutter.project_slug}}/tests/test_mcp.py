@@ -53,3 +53,13 @@ def test_remove_background_through_mcp(server_url, make_photo):
     assert cutout.mode == "RGBA" and cutout.size == (400, 300)
     assert cutout.getpixel((200, 150))[3] > 250  # the bright box is the stand-in's subject
     assert cutout.getpixel((20, 20))[3] < 5  # the dark surround is background
+
+
+def test_a_url_is_refused_through_mcp_too(server_url):
+    """The app takes images as uploads, not URLs (security.py): MCP tools send the file inline."""
+    url = "http://127.0.0.1:9/photo.png"
+    result = call_mcp(
+        server_url, lambda session: session.call_tool("remove_background", {"image_path": url})
+    )
+    assert result.isError
+    assert "as uploads, not URLs" in " ".join(p.text for p in result.content if p.type == "text")

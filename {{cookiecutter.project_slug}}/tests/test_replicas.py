@@ -1,10 +1,11 @@
 """Two replicas of the app behind nginx, with nginx-replicas.conf as deployed: every visitor
 stays on one replica; with the affinity taken out, a visitor's job is lost.
 
-Each replica runs in its own process, with its own upload folder (GRADIO_TEMP_DIR), as
-nginx-replicas.conf says to start them; nginx runs as in tests/test_proxy.py, with the file's
-ports and log path changed and nothing else. Its access log (the file's own log_format) says
-which replica served each request, and the affinity key (the cookie) it was hashed on.
+Each replica runs in its own process, started as nginx-replicas.conf says: its own port, the
+prefix, and no upload folder to name (each process makes its own inside Gradio's shared one:
+files.py). nginx runs as in tests/test_proxy.py, with the file's ports and log path changed and
+nothing else. Its access log (the file's own log_format) says which replica served each request,
+and the affinity key (the cookie) it was hashed on.
 
 Browser pages each have their own context, so their own cookies: separate visitors, though all
 connect from 127.0.0.1 (which is why the key is a cookie and not the address).
@@ -37,16 +38,15 @@ MAX_VISITORS = 32
 
 
 @pytest.fixture(scope="module")
-def replicas(tmp_path_factory):
-    """The ports of two replicas of the app, each with its own upload folder, both ready."""
+def replicas():
+    """The ports of two replicas of the app, both ready. No GRADIO_TEMP_DIR of their own: each
+    process makes its own folder inside Gradio's shared one (files.py), as deployed."""
     require_nginx()
     ports = [free_port(), free_port()]
     apps = []
     try:
         for port in ports:
-            apps.append(
-                start_app(port, GRADIO_TEMP_DIR=str(tmp_path_factory.mktemp(f"replica-{port}")))
-            )
+            apps.append(start_app(port))
         for port, app in zip(ports, apps, strict=True):
             wait_for(f"http://127.0.0.1:{port}/readyz", app, f"the replica on {port}")
         yield ports

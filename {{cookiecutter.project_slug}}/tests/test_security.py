@@ -218,27 +218,39 @@ def test_no_uploaded_file_runs_as_a_page_or_a_script(server_url, browser):
 # Every route Gradio 6.31's launch() adds in this app (MCP's only with launch(mcp_server=True)).
 # An upgrade that adds one fails test_every_route_has_a_decided_fate: decide it, in security.py
 # and in the template's docs/security.md.
-GRADIO_ROUTES = {
-    "/config", "/config/", "/login", "/login/", "/logout", "/svelte/{path:path}",
-    "/static/{path:path}", "/assets/{path:path}", "/favicon.ico", "/theme.css", "/robots.txt",
-    "/pwa_icon", "/pwa_icon/{size}", "/manifest.json", "/monitoring", "/monitoring/summary",
-    "/monitoring/{key}", "/gradio_api/deep_link",
-} | {f"/gradio_api/{p}" for p in (
-    "user", "user/", "login_check", "login_check/", "token", "token/", "app_id", "app_id/",
-    "dev/reload", "runs", "runs/", "info", "info/", "openapi.json",
-    "custom_component/{id}/{environment}/{type}/{file_name}", "proxy={url_path:path}",
-    "file={path_or_url:path}", "stream/{event_id}", "stream/{event_id}/close",
-    "stream/{session_hash}/{run}/{component_id}/playlist.m3u8",
-    "stream/{session_hash}/{run}/{component_id}/{segment_id}.{ext}",
-    "stream/{session_hash}/{run}/{component_id}/playlist-file", "file/{path:path}", "reset",
-    "reset/", "heartbeat/{session_hash}", "api/{api_name}", "api/{api_name}/", "run/{api_name}",
-    "run/{api_name}/", "call/v2/{api_name}", "call/v2/{api_name}/", "call/{api_name}",
-    "call/{api_name}/", "queue/join", "cancel", "call/{api_name}/{event_id}",
-    "call/v2/{api_name}/{event_id}", "queue/data", "component_server", "component_server/",
-    "queue/status", "upload_progress", "upload", "startup-events", "theme.css",
-    "process_recording", "vibe-edit", "vibe-edit/", "undo-vibe-edit", "undo-vibe-edit/",
-    "vibe-code", "vibe-code/", "vibe-starter-queries", "vibe-starter-queries/", "mcp",
-)}  # fmt: skip
+GRADIO_ROUTES = {  # the template's docs/security.md lists each, with its fate
+    "/assets/{path:path}", "/config", "/config/", "/favicon.ico", "/gradio_api/api/{api_name}",
+    "/gradio_api/api/{api_name}/", "/gradio_api/app_id", "/gradio_api/app_id/",
+    "/gradio_api/call/v2/{api_name}", "/gradio_api/call/v2/{api_name}/",
+    "/gradio_api/call/v2/{api_name}/{event_id}", "/gradio_api/call/{api_name}",
+    "/gradio_api/call/{api_name}/", "/gradio_api/call/{api_name}/{event_id}", "/gradio_api/cancel",
+    "/gradio_api/component_server", "/gradio_api/component_server/",
+    "/gradio_api/custom_component/{id}/{environment}/{type}/{file_name}", "/gradio_api/deep_link",
+    "/gradio_api/dev/reload", "/gradio_api/file/{path:path}",
+    "/gradio_api/file={path_or_url:path}", "/gradio_api/heartbeat/{session_hash}",
+    "/gradio_api/info", "/gradio_api/info/", "/gradio_api/login_check", "/gradio_api/login_check/",
+    "/gradio_api/mcp", "/gradio_api/openapi.json", "/gradio_api/process_recording",
+    "/gradio_api/proxy={url_path:path}", "/gradio_api/queue/data", "/gradio_api/queue/join",
+    "/gradio_api/queue/status", "/gradio_api/reset", "/gradio_api/reset/",
+    "/gradio_api/run/{api_name}", "/gradio_api/run/{api_name}/", "/gradio_api/runs",
+    "/gradio_api/runs/", "/gradio_api/startup-events", "/gradio_api/stream/{event_id}",
+    "/gradio_api/stream/{event_id}/close",
+    "/gradio_api/stream/{session_hash}/{run}/{component_id}/playlist-file",
+    "/gradio_api/stream/{session_hash}/{run}/{component_id}/playlist.m3u8",
+    "/gradio_api/stream/{session_hash}/{run}/{component_id}/{segment_id}.{ext}",
+    "/gradio_api/theme.css", "/gradio_api/token", "/gradio_api/token/",
+    "/gradio_api/undo-vibe-edit", "/gradio_api/undo-vibe-edit/", "/gradio_api/upload",
+    "/gradio_api/upload_progress", "/gradio_api/user", "/gradio_api/user/",
+    "/gradio_api/vibe-code", "/gradio_api/vibe-code/", "/gradio_api/vibe-edit",
+    "/gradio_api/vibe-edit/", "/gradio_api/vibe-starter-queries",
+    "/gradio_api/vibe-starter-queries/", "/login", "/login/", "/logout", "/manifest.json",
+    "/monitoring", "/monitoring/summary", "/monitoring/{key}", "/pwa_icon", "/pwa_icon/{size}",
+    "/robots.txt", "/static/{path:path}", "/svelte/{path:path}", "/theme.css",
+    # Only with run history on (GRADIO_RUN_HISTORY=True):
+    "/gradio_api/run-history/connect", "/gradio_api/run-history/buckets",
+    "/gradio_api/run-history/records",
+    "/gradio_api/run-history/records/{endpoint}/{record_id}/assets/{asset_id}",
+}  # fmt: skip
 APP_ROUTES = {"/", "/ui/{path:path}", "/healthz", "/readyz", "/openapi.json"}
 
 
