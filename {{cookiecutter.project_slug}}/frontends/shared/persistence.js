@@ -74,9 +74,9 @@ export class OutOfBounds extends FormatError {
     this.say = say;
   }
 }
-/** Refuses `n` of something where the editor opens at most `most`. @param {number} n @param {number} most @param {string} things */
-function atMost(n, most, things) {
-  if (n > most) throw new OutOfBounds((w) => `${w} has ${count(n)} ${things}; the editor opens at most ${count(most)}.`);
+/** Refuses `n` of something where the editor opens (or keeps) at most `most`. @param {number} n @param {number} most @param {string} things */
+function atMost(n, most, things, verb = "opens") {
+  if (n > most) throw new OutOfBounds((w) => `${w} has ${count(n)} ${things}; the editor ${verb} at most ${count(most)}.`);
 }
 
 /**
@@ -92,6 +92,8 @@ export function documentData(doc) {
   return { ...fields, selected: i < 0 ? null : i, layers: layers.map(({ id, ...state }) => state) };
 }
 
+/** How many bytes a base64 text holds, without decoding it. @param {string} text */
+const base64Bytes = (text) => Math.floor((text.length * 3) / 4) - (text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0);
 /** Bytes as base64, as JSON carries them (btoa reads a string of bytes, built in slices). @param {ArrayBuffer} bytes */
 export function toBase64(bytes) {
   const all = new Uint8Array(bytes);
@@ -283,7 +285,7 @@ export function readProject(data) {
   const ids = new Map(); // a font's id in the file -> its id here (from its bytes)
   const fonts = data.fonts.map((font, i) => {
     if (!isObject(font) || typeof font.id !== "string" || typeof font.label !== "string") throw damaged(`font ${i + 1} is not a font`);
-    const { label } = font, size = typeof font.data === "string" ? Math.floor((font.data.length * 3) / 4) : 0; // before decoding it
+    const { label, data: text } = font, size = typeof text === "string" ? base64Bytes(text) : 0; // before decoding it
     if (size > LIMITS.fontBytes) {
       throw new OutOfBounds((w) => `${w} has a font of ${megabytes(size)} ("${label}"); the editor opens fonts of at most ${megabytes(LIMITS.fontBytes)}.`);
     }
@@ -455,9 +457,9 @@ function readKept({ history, photos = new Map(), layers, images }) {
   const spoilt = new FormatError("the undo history kept in this browser is damaged or from another version");
   if (!isObject(history) || !(history.version === HISTORY_VERSION || history.version === 1) || !Array.isArray(history.steps)
       || !Number.isInteger(history.at) || !history.steps[Number(history.at)]) throw spoilt;
-  atMost(history.steps.length, LIMITS.undoSteps + 1, "steps of undo history");
+  atMost(history.steps.length, LIMITS.undoSteps + 1, "steps of undo history", "keeps");
   const named = new Set(history.steps.map((/** @type {unknown} */ step) => isObject(step) && step.photo).filter((p) => typeof p === "string"));
-  atMost(named.size, LIMITS.keptPhotos, "photos");
+  atMost(named.size, LIMITS.keptPhotos, "photos", "keeps");
   /** @type {Map<string, Images>} */
   const read = new Map();
   /** @type {Map<string, string>} */
@@ -492,11 +494,12 @@ export function readFonts(records) {
   return records.map((record) => {
     if (!isObject(record) || record.version !== FONT_VERSION || typeof record.label !== "string"
         || !(record.bytes instanceof ArrayBuffer)) throw spoilt();
-    const { id, label } = record, bytes = record.bytes;
+    const label = String(record.label), bytes = record.bytes;
     if (bytes.byteLength > LIMITS.fontBytes) { // before hashing it
       throw new OutOfBounds(() => `"${label}" is ${megabytes(bytes.byteLength)}; the editor keeps fonts of at most ${megabytes(LIMITS.fontBytes)}`);
     }
-    if (id !== fontFileId(bytes)) throw spoilt();
+    const id = fontFileId(bytes);
+    if (record.id !== id) throw spoilt();
     return { id, family: id, label, bytes };
   });
 }
