@@ -4,10 +4,11 @@
 // layers, a text of 200,000 lines, a brush stroke of a million points. A project file and the
 // browser's copy are checked against them as they are read (persistence.js), before anything
 // is drawn, stored or loaded, and refused with the reason when out of bounds; the editor's own
-// controls stay within them (controls.js, editor.js, refine.js, font-library.js), so a saved
-// file always opens again. Each bound is far above what a picture needs. A layer's settings and
-// the photo's adjustments are bounded by their controls' ranges (controls.js: what a slider can
-// set is what a file may hold).
+// controls stay within them (the text field's maxlength in controls.js; Add text and Duplicate
+// in editor.js, the brush in refine.js, Add font in font-library.js, a chosen photo in photos.js,
+// Save project in project-file.js), so a saved file always opens again. Each bound is far above
+// what a picture needs. A layer's settings and the photo's adjustments are bounded by their
+// sliders' ranges (controls.js: what a slider can set is what a file may hold).
 
 export const LIMITS = Object.freeze({
   /** Text layers in a picture (Add text and Duplicate say so beyond it). */

@@ -2,7 +2,7 @@
 // Unit tests of the editor's bounds (limits.js): just within each one a project file (version 2
 // and 1) and the work kept in the browser are read, just beyond it they are refused with the
 // reason, before anything is decoded or drawn; and the editor's own controls stay within them.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CONTROLS, PHOTO_SECTION } from "./controls.js";
 import { createDoc, createHistory } from "./document.js";
 import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
@@ -210,6 +210,27 @@ describe("the editor's own controls stay within the bounds", () => {
     const refine = points.host.history.present.refine;
     expect(refine.reduce((n, s) => n + s.points.length, 0)).toBe(LIMITS.strokePoints);
     expect(points.host.status).toBe(FULL);
+  });
+
+  it("refuses a photo over 40 megapixels as it is chosen, and one kept in the browser at load", async () => {
+    // Decoded as a picture of this size (a real one would take seconds to make here).
+    const size = { width: 8000, height: 5001 };
+    vi.stubGlobal("createImageBitmap", async () => size);
+    try {
+      const e = editor();
+      await e.loadFile(new File([new Uint8Array(8)], "huge.png", { type: "image/png" }));
+      expect(e.getSnapshot().status).toEqual({ kind: "error", text: "The photo is 8,000 x 5,001 pixels; the editor opens photos of at most 40 megapixels." });
+      expect(e.getSnapshot().photo).toBeNull();
+      const kept = { steps: [{ project: { ...documentWith({}), layers: [], selected: null }, photo: "k" }], at: 0, legacy: false,
+        images: new Map([["k", { photo: new Blob([new Uint8Array(8)], { type: "image/png" }), matte: null }]]) };
+      const storage = { load: async () => kept, save: async () => {}, clear: async () => {}, fonts: async () => [], addFont: async () => {} };
+      const restored = createEditor({ loadGradio: () => new Promise(() => {}), fontUrl: () => "file:///none", storage: /** @type {any} */ (storage) });
+      await expect.poll(() => restored.getSnapshot().status.kind).toBe("error");
+      expect(restored.getSnapshot().status.text).toBe("The work kept in this browser could not be restored, so it was cleared "
+        + "(its photo is 8,000 x 5,001 pixels; the editor opens photos of at most 40 megapixels).");
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("refuses a font of the user's beyond the bound, saying so, and takes one it has again", async () => {

@@ -1,8 +1,9 @@
 // @ts-check
 // Save project and Open project: the editor's side of the project file, the whole
 // work in one file that opens in any browser (persistence.js has the format). Opening
-// checks everything first (the file, its pictures, its fonts) and changes nothing on a
-// refusal; then the photo, the document and the fonts come in as one undo step.
+// checks everything first (the file and its bounds, its pictures, its fonts) and changes
+// nothing on a refusal; then the photo, the document and the fonts come in as one undo step.
+// Saving refuses to write a file too big to open again.
 
 import { imageSize } from "./editor-core.js";
 import { createDoc } from "./document.js";

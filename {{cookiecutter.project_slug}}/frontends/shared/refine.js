@@ -159,8 +159,8 @@ const MODE_STATUS = {
 const NO_MATTE = "The brush refines the cut-out: it paints once the cut-out has arrived.";
 const FULL = `A cut-out holds at most ${count(LIMITS.strokes)} brush strokes, of ${count(LIMITS.strokePoints)} points in all: `
   + "undo some, or Reset cut-out, to paint more.";
-/** Whether the strokes are at the bounds (limits.js): the brush paints no more. @param {readonly Stroke[]} strokes */
-const full = (strokes, more = 0) => strokes.length + more > LIMITS.strokes || strokes.reduce((n, s) => n + s.points.length, 0) >= LIMITS.strokePoints;
+/** Whether these strokes hold as many points as a cut-out may (limits.js). @param {readonly Stroke[]} strokes */
+const allPoints = (strokes) => strokes.reduce((n, s) => n + s.points.length, 0) >= LIMITS.strokePoints;
 
 /**
  * The brush's side of the stage. While a mode is on, a press starts a stroke and the drag
@@ -199,7 +199,8 @@ export function brushing(host, hasMatte) {
       if (!host.brush.mode) return false;
       const at = host.pointer = onPhoto(x, y, width);
       if (!at || !hasMatte()) return true;
-      if (full(history.present.refine, 1)) return host.setStatus("error", FULL), true;
+      const { refine } = history.present;
+      if (refine.length >= LIMITS.strokes || allPoints(refine)) return host.setStatus("error", FULL), true;
       pen = { x, y, group: `paint:${++strokes}` };
       host.edit((doc) => addStroke(doc, startStroke(host.brush, at, /** @type {Size} */ (doc.size))), pen.group);
       return true;
@@ -208,7 +209,7 @@ export function brushing(host, hasMatte) {
     drag(dx, dy, width) {
       if (!host.brush.mode) return false;
       if (!pen) return true;
-      if (full(history.present.refine)) { // the stroke ends here
+      if (allPoints(history.present.refine)) { // the stroke ends here
         pen = null;
         host.setStatus("error", FULL);
         return true;
