@@ -870,12 +870,13 @@ def status_of(page):
     return page.get_by_test_id("status").text_content()
 
 
-def wait_for_status(page, text, kind=None):
+def wait_for_status(page, text, kind=None, timeout=None):
+    """The status line says `text` (of this `kind`), within `timeout` ms (Playwright's default)."""
     check = f"s.textContent.includes({json.dumps(text)})"
     if kind:
         check += f" && s.dataset.kind === {json.dumps(kind)}"
     status = "document.querySelector('[data-testid=status]')"
-    page.wait_for_function(f"() => (s => {check})({status})")
+    page.wait_for_function(f"() => (s => {check})({status})", timeout=timeout)
 
 
 def layer_labels(page, n):

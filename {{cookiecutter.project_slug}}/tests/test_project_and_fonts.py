@@ -4,6 +4,9 @@ real app (the helpers, and the checks every page gets, are tests/test_frontend.p
 - A saved project opened in a fresh browser profile (a new browser context: no IndexedDB)
   exports the same pixels as the original; a damaged or foreign file is refused with its
   reason and nothing changes; a version 1 file still opens.
+- A file beyond the editor's bounds (limits.js: 5,000 layers, a text of 200,000 lines) is
+  refused with the bound within seconds, changing nothing, and so is such work kept in the
+  browser at load; the text field takes no more than a text's bound.
 - A font file of the user's (a TrueType file of the machine's: Debian's fonts-dejavu-core, which
   CI installs; a WOFF2 of the fontsource packages) draws in the export, survives a reload and
   travels in the project file; a file that is not a font is refused with a sentence.
@@ -15,6 +18,7 @@ import base64
 import io
 import json
 import math
+import time
 from pathlib import Path
 
 import numpy as np
@@ -257,6 +261,84 @@ def test_a_version_1_project_still_opens_on_the_current_photo(page):
     pixels = export(page)
     red = np.argwhere(is_red(pixels))
     assert 250 < red[:, 1].mean() < 350  # placed at the same place on this (bigger) photo
+
+
+# A crafted project file froze the editor for 20 to 30 s, and again at every reload (the work kept
+# in the browser was restored, and drawn): now each is refused with its bound, before anything is
+# drawn or kept. The bound on time is generous: the point is that it is seconds, not half a minute.
+REFUSED_WITHIN_MS = 10_000
+
+
+def test_a_project_file_beyond_the_editors_bounds_is_refused_in_seconds_and_changes_nothing(page):
+    upload(page, photo_bytes())
+    wait_for_subject(page)
+    style_text(page, "KEEP")
+    wait_until_stored(page, ["KEEP"], photo=True, matte=True)
+    many = python_project()  # a version 2 file: its photo, its matte, 5,000 layers
+    many["document"] = {**many["document"], "layers": many["document"]["layers"] * 5000}
+    lines = {  # a version 1 file: one text of 200,000 lines
+        "format": "text-behind-image",
+        "version": 1,
+        "size": {"width": 1200, "height": 800},
+        "selected": 0,
+        "layers": [{"text": "\n".join(["line"] * 200_000)}],
+    }
+    for crafted, reason in [
+        (many, "This project file has 5,000 text layers; the editor opens at most 50."),
+        (lines, "a text of 999,999 characters (layer 1); the editor opens texts of at most 1,000."),
+    ]:
+        started = time.monotonic()
+        open_project(page, crafted)
+        wait_for_status(page, reason, "error", timeout=REFUSED_WITHIN_MS)
+        print(f"refused in {time.monotonic() - started:.1f} s: {status_of(page)}")
+        assert layer_labels(page, 1) == ["KEEP"]  # nothing changed, and nothing was kept
+        assert page.get_by_test_id("text-input").input_value() == "KEEP"
+    page.reload()
+    wait_for_status(page, "Restored your last picture.", "done", timeout=REFUSED_WITHIN_MS)
+    assert layer_labels(page, 1) == ["KEEP"]
+
+    # The editor's own text field stops at the bound, so what it saves opens again.
+    page.get_by_test_id("text-input").fill("x" * 1_001)
+    assert len(page.get_by_test_id("text-input").input_value()) == 1_000
+    wait_until_stored(page, ["x" * 1_000], photo=True, matte=True)
+
+
+# Keeps, in the page's IndexedDB, a picture whose step has 5,000 layers on a photo (what the editor
+# before these bounds kept after opening such a file).
+KEEP_TOO_MANY = """async () => {
+  const db = await new Promise((ok, ko) => {
+    const r = indexedDB.open("text-behind-image", 1);
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => ko(r.error);
+  });
+  const c = Object.assign(document.createElement("canvas"), { width: 1200, height: 800 });
+  c.getContext("2d").fillRect(0, 0, 1200, 800);
+  const photo = await new Promise((ok) => c.toBlob(ok, "image/png"));
+  const layers = Array.from({ length: 5000 }, (_, i) => ({ text: `L${i}`, x: 600, y: 400 }));
+  const step = { size: { width: 1200, height: 800 }, selected: 0, layers };
+  const tx = db.transaction("work", "readwrite");
+  tx.objectStore("work").put({ version: 2, at: 0, steps: [{ document: step,
+    ids: layers.map((_, i) => `k${i}`), photo: "big" }] }, "history");
+  tx.objectStore("work").put({ version: 1, photo, matte: null }, "photo:big");
+  await new Promise((ok, ko) => { tx.oncomplete = ok; tx.onerror = () => ko(tx.error); });
+  db.close();
+}"""
+
+
+def test_work_kept_beyond_the_editors_bounds_is_refused_at_load_in_seconds(page):
+    # Once the page has kept its start (else it could write it again as the page unloads):
+    wait_until_stored(page, ["HELLO"], photo=False, matte=False)
+    page.evaluate(KEEP_TOO_MANY)
+    started = time.monotonic()
+    page.reload()
+    reason = "could not be restored, so it was cleared (it has 5,000 text layers; the editor opens"
+    wait_for_status(page, reason, "error", timeout=REFUSED_WITHIN_MS)
+    print(f"refused in {time.monotonic() - started:.1f} s: {status_of(page)}")
+    assert layer_labels(page, 1) == ["HELLO"]  # the empty editor
+    wait_until_stored(page, ["HELLO"], photo=False, matte=False)  # kept again, from a clean start
+    page.reload()
+    wait_for_status(page, "Ready")
+    assert layer_labels(page, 1) == ["HELLO"]
 
 
 def test_an_uploaded_font_draws_in_the_export_survives_a_reload_and_a_non_font_is_refused(page):

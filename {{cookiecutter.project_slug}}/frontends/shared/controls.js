@@ -10,6 +10,7 @@ import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
 import { FONTS, FONT_FILES } from "./fonts.js";
 import { DEFAULT_EXPORT, EXPORT_FORMATS, exportFormat } from "./export.js";
 import { DEFAULT_BRUSH } from "./refine.js";
+import { LIMITS } from "./limits.js";
 
 /** @import { State, Adjust } from "./editor-core.js" */
 /** @import { ExportOptions } from "./export.js" */
@@ -34,6 +35,7 @@ import { DEFAULT_BRUSH } from "./refine.js";
  * @property {"fonts"} [optionsFrom]  select only: its choices change, and are the snapshot's `menus[optionsFrom]` (see optionsOf)
  * @property {FileInput} [upload]  a file input shown after it (see FileInput)
  * @property {number} [rows]        textarea only
+ * @property {number} [maxLength]   textarea only: the most characters it takes (its maxlength)
  * @property {(values: V) => boolean} [shown]  shown only while this holds (see isShown)
  */
 /**
@@ -75,7 +77,7 @@ const gradient = (s) => s.fill === "gradient";
 export const SECTIONS = [
   {
     id: "text", title: "Text", open: true, controls: [
-      { key: "text", label: "Text", type: "textarea", rows: 2, testid: "text-input" },
+      { key: "text", label: "Text", type: "textarea", rows: 2, maxLength: LIMITS.textChars, testid: "text-input" },
       { key: "fontFamily", label: "Font", type: "select", testid: "font-family",
         options: FONTS.map((f) => ({ value: f.id, label: f.label })), optionsFrom: "fonts", upload: FONT_UPLOAD },
       { key: "fontWeight", label: "Weight", type: "select", options: WEIGHTS, testid: "font-weight" },

@@ -34,6 +34,7 @@ import { CutOutError, createBackend, reason } from "./backend.js";
 import { NotAnImage, createPhotos, modelInput } from "./photos.js";
 import { behindSubject, clearOfOthers, spreadOut, subjectBox } from "./layout.js";
 import { describeChange } from "./changes.js";
+import { LIMITS, count } from "./limits.js";
 
 /** @import { State, Picture, AnyCanvas, Size, Adjust, Stroke } from "./editor-core.js" */
 /** @import { Brush } from "./refine.js" */
@@ -143,7 +144,6 @@ import { describeChange } from "./changes.js";
 const READY = "Ready. Choose a photo to start.";
 /** @type {Status} */
 const CONNECTING = { kind: "info", text: "Connecting…" };
-const HISTORY_LIMIT = 100; // undo steps kept; the oldest are forgotten
 const MERGE_MS = 1000; // edits of one control this close together are one undo step (typing, a slider)
 
 /** @param {EditorOptions} options @returns {Editor} */
@@ -174,7 +174,7 @@ export function createEditor({ loadGradio, fontUrl, url, endpoint, storage = nul
 
 /** @param {Menus["fonts"]} fontMenu @returns {Store} */
 function createStore(fontMenu) {
-  const history = createHistory(createDoc(), { limit: HISTORY_LIMIT });
+  const history = createHistory(createDoc(), { limit: LIMITS.undoSteps });
   const photos = createPhotos();
   /** @type {Set<() => void>} */
   const listeners = new Set();
@@ -259,7 +259,7 @@ function photoFlow(store, backend, fonts) {
     try {
       opened = await photos.open(file);
     } catch (err) {
-      if (!(err instanceof NotAnImage)) throw err;
+      if (!(err instanceof NotAnImage || err instanceof FormatError)) throw err; // FormatError: too many pixels
       return store.setStatus("error", err.message); // the previous photo, if any, stays editable
     }
     if (!opened) return; // a newer file came meanwhile
@@ -342,8 +342,8 @@ function editing(store, fonts) {
   async function set(key, value) {
     const before = selectedLayer(history.present);
     if (!before) return;
-    const id = before.id;
-    edit((doc) => updateLayer(doc, id, { [key]: value }), `set:${key}:${id}`, MERGE_MS);
+    const id = before.id, text = key === "text" ? String(value).slice(0, LIMITS.textChars) : null; // the field's maxlength
+    edit((doc) => updateLayer(doc, id, { [key]: text ?? value }), `set:${key}:${id}`, MERGE_MS);
     if (key !== "fontFamily" && key !== "fontWeight") return;
     // A font file downloads on first use (from the app). Until then the canvas draws the
     // fallback; once loaded, the text layers are redrawn.
@@ -374,6 +374,8 @@ function editing(store, fonts) {
       if (!history[action]()) return;
       const [older, newer] = action === "undo" ? [history.present, was] : [was, history.present];
       store.setStatus("info", `${action === "undo" ? "Undid" : "Redid"}: ${describeChange(older, newer)}.`);
+    } else if ((action === "addLayer" || action === "duplicateLayer") && history.present.layers.length >= LIMITS.layers) {
+      store.setStatus("error", `A picture holds at most ${count(LIMITS.layers)} text layers: delete one to add another.`);
     } else {
       edit(action === "addLayer" ? (doc) => clearOfOthers(addLayer(doc), subjectOf(doc)) : LAYER_CHANGES[action]);
     }
@@ -512,8 +514,8 @@ function keepWork(store, storage, fonts, fontsRestored) {
     let ids;
     try {
       ids = await photos.restore(images, () => !history.canUndo);
-    } catch {
-      throw new FormatError("a photo could not be read");
+    } catch (err) {
+      throw err instanceof FormatError ? err : new FormatError("a photo could not be read"); // FormatError: too many pixels
     }
     if (!ids) return false;
     // Each step on its photo as decoded now (the layers keep their place on the picture).

@@ -8,6 +8,7 @@
 import { FONTS, FontFileError, fontById, fontSource, isUserFont, loadFace, loadUserFont, readFontFile, userFontSource } from "./fonts.js";
 import { selectedLayer, updateLayer } from "./document.js";
 import { storageError } from "./persistence.js";
+import { LIMITS, count } from "./limits.js";
 
 /** @import { FontUrl, FontSource, UserFont } from "./fonts.js" */
 /** @import { ControlOption } from "./controls.js" */
@@ -71,6 +72,10 @@ export function userFonts(store, library, storage) {
     let font;
     try {
       font = await readFontFile(file);
+      const mine = library.mine();
+      if (mine.length >= LIMITS.fonts && !mine.some((f) => f.id === font.id)) {
+        throw new FontFileError(`You have ${count(mine.length)} fonts of your own, the most this editor keeps.`);
+      }
       await library.add(font);
     } catch (err) {
       if (!(err instanceof FontFileError)) throw err;

@@ -5,6 +5,8 @@
 // (createEditor's `fontUrl`); this module says which file draws which font and
 // loads it (FontFace), from a URL or from the file's bytes.
 
+import { LIMITS } from "./limits.js";
+
 /** @typedef {"display" | "sans" | "serif" | "script" | "mono"} FontCategory */
 /**
  * A font of the menu. Its files: fontsource's `@fontsource/<id>` (a file per
@@ -132,7 +134,7 @@ export function loadFace({ family, weight, source }) {
  * @typedef {{ id: string, family: string, label: string, bytes: ArrayBuffer }} UserFont
  */
 export const USER_FONT = "file-";
-export const MAX_FONT_BYTES = 20_000_000; // the largest fonts (CJK) are ~15 MB
+export const MAX_FONT_BYTES = LIMITS.fontBytes;
 /** What the file input offers. */
 export const FONT_FILES = ".ttf,.otf,.woff,.woff2,font/ttf,font/otf,font/woff,font/woff2";
 

@@ -16,6 +16,8 @@ import { DEFAULT_ADJUST, DEFAULT_STATE } from "./editor-core.js";
 import { createDoc, newLayer, withPhoto } from "./document.js";
 import { fontFileId, fontFileKind, fontId, isUserFont } from "./fonts.js";
 import { readStrokes } from "./refine.js";
+import { LIMITS, count } from "./limits.js";
+import { CONTROLS, PHOTO_SECTION } from "./controls.js";
 
 /** @import { State, Size, Adjust } from "./editor-core.js" */
 /** @import { Doc, Layer } from "./document.js" */
@@ -49,7 +51,7 @@ import { readStrokes } from "./refine.js";
 export const PROJECT_FORMAT = "text-behind-image";
 export const PROJECT_VERSION = 2; // bump when a file of this version would be read wrongly
 export const PROJECT_FILENAME = "text-behind-image.json";
-export const MAX_PROJECT_BYTES = 100_000_000; // a phone's photo is a few MB (a third more in base64)
+export const MAX_PROJECT_BYTES = LIMITS.projectBytes;
 const IMAGES_VERSION = 1;
 const FONT_VERSION = 1;
 
@@ -58,6 +60,24 @@ export class FormatError extends Error {
   name = "FormatError";
 }
 const damaged = (/** @type {string} */ what) => new FormatError(`This project file is damaged: ${what}.`);
+
+/**
+ * A project file, or the work kept in this browser, that holds more than the editor opens
+ * (limits.js). `say` words it for its holder: "This project file", or "it" (the browser's
+ * copy, as the status puts it: "…so it was cleared (it has …)").
+ */
+export class OutOfBounds extends FormatError {
+  name = "OutOfBounds";
+  /** @param {(whose: string) => string} say @param {string} [whose] */
+  constructor(say, whose = "This project file") {
+    super(say(whose));
+    this.say = say;
+  }
+}
+/** Refuses `n` of something where the editor opens (or keeps) at most `most`. @param {number} n @param {number} most @param {string} things */
+function atMost(n, most, things, verb = "opens") {
+  if (n > most) throw new OutOfBounds((w) => `${w} has ${count(n)} ${things}; the editor ${verb} at most ${count(most)}.`);
+}
 
 /**
  * A document as plain data (a project file's "document", a kept step): every field
@@ -72,6 +92,8 @@ export function documentData(doc) {
   return { ...fields, selected: i < 0 ? null : i, layers: layers.map(({ id, ...state }) => state) };
 }
 
+/** How many bytes a base64 text holds, without decoding it. @param {string} text */
+const base64Bytes = (text) => Math.floor((text.length * 3) / 4) - (text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0);
 /** Bytes as base64, as JSON carries them (btoa reads a string of bytes, built in slices). @param {ArrayBuffer} bytes */
 export function toBase64(bytes) {
   const all = new Uint8Array(bytes);
@@ -110,18 +132,21 @@ export async function projectJson(doc, { photo, matte, fonts }) {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
+/** @param {number} bytes */
+const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1).replace(/\.0$/, "")} MB`;
 /** @param {unknown} v @returns {v is Record<string, unknown>} */
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 /** @param {unknown} v */
 const isLength = (v) => typeof v === "number" && Number.isFinite(v) && v > 0;
 
 /**
- * Each of the defaults' keys, checked against the default's type: a key missing
- * takes the default (a file saved before that setting existed still opens), a key
- * the defaults lack is ignored.
+ * Each of the defaults' keys, checked against the default's type, and a number against its
+ * range (out of it: OutOfBounds): a key missing takes the default (a file saved before that
+ * setting existed still opens), a key the defaults lack is ignored.
  * @param {Record<string, unknown>} given @param {object} defaults @param {string} what
+ * @param {Readonly<Record<string, readonly [number, number]>>} [ranges]
  */
-function settings(given, defaults, what) {
+function settings(given, defaults, what, ranges = {}) {
   /** @type {Record<string, unknown>} */
   const read = {};
   for (const [key, fallback] of Object.entries(defaults)) {
@@ -129,10 +154,23 @@ function settings(given, defaults, what) {
     if (typeof value !== typeof fallback || (typeof value === "number" && !Number.isFinite(value))) {
       throw damaged(`${what} "${key}" is not a ${typeof fallback}`);
     }
+    const [min, max] = ranges[key] ?? [-Infinity, Infinity];
+    if (/** @type {number} */ (value) < min || /** @type {number} */ (value) > max) {
+      throw new OutOfBounds((w) => `${w} has ${what} "${key}" at ${value}; the editor's range is ${min} to ${max}.`);
+    }
     read[key] = value;
   }
   return read;
 }
+
+/**
+ * The range of each setting a slider sets (controls.js): what the editor can make is what it opens.
+ * @param {readonly import("./controls.js").Control<any>[]} controls @returns {Record<string, readonly [number, number]>}
+ */
+const rangesOf = (controls) => Object.fromEntries(controls.flatMap((c) => (c.type === "range" ? [[c.key, [Number(c.min), Number(c.max)]]] : [])));
+/** @type {Readonly<Record<string, readonly [number, number]>>} a layer's (the weight: any CSS font weight) */
+const LAYER_RANGES = { ...rangesOf(CONTROLS), fontWeight: [1, 1000] };
+const ADJUST_RANGES = rangesOf(PHOTO_SECTION.controls);
 
 /**
  * How each field of a document is read (checked, with its default when missing);
@@ -145,13 +183,21 @@ const FIELDS = {
     if (size !== null && !(isObject(size) && isLength(size.width) && isLength(size.height))) {
       throw damaged('"size" is not a width and a height');
     }
+    if (size && Number(size.width) * Number(size.height) > LIMITS.photoPixels) {
+      throw new OutOfBounds((w) => `${w} has its layers placed on a picture of ${count(Number(size.width))} x ${count(Number(size.height))} pixels; the editor opens pictures of at most ${LIMITS.photoPixels / 1e6} megapixels.`);
+    }
     return size && { width: Number(size.width), height: Number(size.height) };
   },
   layers: (layers) => {
     if (!Array.isArray(layers)) throw damaged('"layers" is not a list');
+    atMost(layers.length, LIMITS.layers, "text layers"); // before any is read
     return layers.map((layer, i) => {
       if (!isObject(layer)) throw damaged(`layer ${i + 1} is not a set of settings`);
-      const read = /** @type {State} */ (settings(layer, DEFAULT_STATE, `layer ${i + 1}'s`));
+      const { text } = layer, chars = typeof text === "string" ? text.length : 0;
+      if (chars > LIMITS.textChars) {
+        throw new OutOfBounds((w) => `${w} has a text of ${count(chars)} characters (layer ${i + 1}); the editor opens texts of at most ${count(LIMITS.textChars)}.`);
+      }
+      const read = /** @type {State} */ (settings(layer, DEFAULT_STATE, `layer ${i + 1}'s`, LAYER_RANGES));
       return newLayer(null, { ...read, fontFamily: fontId(read.fontFamily) }); // an old font: its served look-alike
     });
   },
@@ -162,10 +208,14 @@ const FIELDS = {
   },
   adjust: (adjust = {}) => {
     if (!isObject(adjust)) throw damaged('"adjust" is not a set of photo adjustments');
-    return /** @type {Adjust} */ (settings(adjust, DEFAULT_ADJUST, "the photo adjustment"));
+    return /** @type {Adjust} */ (settings(adjust, DEFAULT_ADJUST, "the photo adjustment", ADJUST_RANGES));
   },
-  // The cut-out's refinements: brush strokes, relative to the picture (refine.js checks them).
+  // The cut-out's refinements: brush strokes, relative to the picture (refine.js checks them), counted first.
   refine: (strokes) => {
+    if (Array.isArray(strokes)) {
+      atMost(strokes.length, LIMITS.strokes, "brush strokes");
+      atMost(strokes.reduce((n, s) => n + (Array.isArray(s?.points) ? s.points.length : 0), 0), LIMITS.strokePoints, "brush points");
+    }
     try {
       return readStrokes(strokes);
     } catch (err) {
@@ -230,10 +280,15 @@ export function readProject(data) {
   if (photo && !project.size) throw damaged('the photo has no "size" for its layers');
   if (matte && !photo) throw damaged("it has a matte but no photo");
   if (!Array.isArray(data.fonts)) throw damaged('"fonts" is not a list');
+  atMost(data.fonts.length, LIMITS.fonts, "fonts");
   /** @type {Map<string, string>} */
   const ids = new Map(); // a font's id in the file -> its id here (from its bytes)
   const fonts = data.fonts.map((font, i) => {
     if (!isObject(font) || typeof font.id !== "string" || typeof font.label !== "string") throw damaged(`font ${i + 1} is not a font`);
+    const { label, data: text } = font, size = typeof text === "string" ? base64Bytes(text) : 0; // before decoding it
+    if (size > LIMITS.fontBytes) {
+      throw new OutOfBounds((w) => `${w} has a font of ${megabytes(size)} ("${label}"); the editor opens fonts of at most ${megabytes(LIMITS.fontBytes)}.`);
+    }
     const bytes = fromBase64(font.data, `font "${font.label}"`).buffer;
     if (!fontFileKind(bytes)) throw damaged(`font "${font.label}" is not a font file`);
     const id = fontFileId(bytes);
@@ -274,9 +329,19 @@ export function parseProject(text) {
  */
 export async function readProjectFile(file) {
   if (file.size > MAX_PROJECT_BYTES) {
-    throw new FormatError(`This file is too big for a project file (over ${MAX_PROJECT_BYTES / 1e6} MB).`);
+    throw new OutOfBounds(() => `This file is too big for a project file (over ${megabytes(MAX_PROJECT_BYTES)}).`);
   }
   return parseProject(await file.text());
+}
+
+/**
+ * Refuses a picture (its size as decoded) of more pixels than the editor opens: a project
+ * file's, one chosen (`whose` "The"), one kept in the browser ("its").
+ * @param {Size} size @param {"photo" | "matte"} what @param {string} [whose]
+ */
+export function checkPixels({ width, height }, what, whose = "This project file's") {
+  if (width * height <= LIMITS.photoPixels) return;
+  throw new OutOfBounds((w) => `${w} ${what} is ${count(width)} x ${count(height)} pixels; the editor opens ${what}s of at most ${LIMITS.photoPixels / 1e6} megapixels.`, whose);
 }
 
 /**
@@ -288,6 +353,9 @@ export async function readProjectFile(file) {
 export function checkPictures({ project, photo: photoFile, matte: matteFile }, photo, matte) {
   if (photoFile && !photo) throw damaged("its photo cannot be read as an image");
   if (matteFile && !matte) throw damaged("its matte cannot be read as an image");
+  for (const [picture, what] of /** @type {const} */ ([[photo, "photo"], [matte, "matte"]])) {
+    if (picture) checkPixels(picture, what);
+  }
   /** Within a pixel of the photo's shape (a smaller copy's sides are rounded). @param {Size} a @param {Size} b */
   const fits = (a, b) => Math.abs(a.height - (a.width * b.height) / b.width) <= 1 || Math.abs(a.width - (a.height * b.width) / b.height) <= 1;
   if (photo && matte && !fits(matte, photo)) {
@@ -323,13 +391,13 @@ export function withProject(doc, project) {
 const HISTORY_VERSION = 2; // 1: each step's document was a version 1 project
 // The photos are the big part (a phone's photo is a few MB): the browser keeps the steps
 // around the present that name at most this many, so a long session cannot fill its storage.
-export const MAX_KEPT_PHOTOS = 3;
+export const MAX_KEPT_PHOTOS = LIMITS.keptPhotos;
 
 /**
  * The steps of a history worth keeping: from the present outwards (the undo steps
  * first), as long as they name at most `maxPhotos` photos (a step with none is free).
  * @template {{ photo: number }} T
- * @param {readonly T[]} entries oldest first @param {number} at the present's index
+ * @param {readonly T[]} entries oldest first @param {number} at the present's index @param {number} [maxPhotos]
  * @returns {{ steps: T[], at: number }}
  */
 export function keptSteps(entries, at, maxPhotos = MAX_KEPT_PHOTOS) {
@@ -357,11 +425,21 @@ export function historyData(steps, at, keyOf) {
 /**
  * Reads what the browser kept (`photos`: the photo records by key), or throws
  * FormatError; null when nothing is kept. The version before the history kept
- * "layers" and "images": read as a history of one step.
+ * "layers" and "images": read as a history of one step. Every step's document is
+ * checked as a project file's is (limits.js), and the steps and photos are counted.
  * @param {{ history?: unknown, photos?: Map<string, unknown>, layers?: unknown, images?: unknown }} records
  * @returns {Work | null}
  */
-export function readWork({ history, photos = new Map(), layers, images }) {
+export function readWork(records) {
+  try {
+    return readKept(records);
+  } catch (err) {
+    throw err instanceof OutOfBounds ? new OutOfBounds(err.say, "it") : err; // "…so it was cleared (it has …)"
+  }
+}
+
+/** @param {Parameters<typeof readWork>[0]} records @returns {Work | null} */
+function readKept({ history, photos = new Map(), layers, images }) {
   /** @param {unknown} record */
   const readImages = (record) => {
     if (!isObject(record) || record.version !== IMAGES_VERSION || !(record.photo instanceof Blob)
@@ -379,6 +457,9 @@ export function readWork({ history, photos = new Map(), layers, images }) {
   const spoilt = new FormatError("the undo history kept in this browser is damaged or from another version");
   if (!isObject(history) || !(history.version === HISTORY_VERSION || history.version === 1) || !Array.isArray(history.steps)
       || !Number.isInteger(history.at) || !history.steps[Number(history.at)]) throw spoilt;
+  atMost(history.steps.length, LIMITS.undoSteps + 1, "steps of undo history", "keeps");
+  const named = new Set(history.steps.map((/** @type {unknown} */ step) => isObject(step) && step.photo).filter((p) => typeof p === "string"));
+  atMost(named.size, LIMITS.keptPhotos, "photos", "keeps");
   /** @type {Map<string, Images>} */
   const read = new Map();
   /** @type {Map<string, string>} */
@@ -408,12 +489,18 @@ export function readWork({ history, photos = new Map(), layers, images }) {
  * @param {readonly unknown[]} records @returns {UserFont[]}
  */
 export function readFonts(records) {
+  if (records.length > LIMITS.fonts) throw new OutOfBounds(() => `there are ${count(records.length)}; the editor keeps at most ${count(LIMITS.fonts)}`);
+  const spoilt = () => new FormatError("a font kept in this browser is damaged or from another version");
   return records.map((record) => {
     if (!isObject(record) || record.version !== FONT_VERSION || typeof record.label !== "string"
-        || !(record.bytes instanceof ArrayBuffer) || record.id !== fontFileId(record.bytes)) {
-      throw new FormatError("a font kept in this browser is damaged or from another version");
+        || !(record.bytes instanceof ArrayBuffer)) throw spoilt();
+    const label = String(record.label), bytes = record.bytes;
+    if (bytes.byteLength > LIMITS.fontBytes) { // before hashing it
+      throw new OutOfBounds(() => `"${label}" is ${megabytes(bytes.byteLength)}; the editor keeps fonts of at most ${megabytes(LIMITS.fontBytes)}`);
     }
-    return { id: record.id, family: record.id, label: record.label, bytes: record.bytes };
+    const id = fontFileId(bytes);
+    if (record.id !== id) throw spoilt();
+    return { id, family: id, label, bytes };
   });
 }
 

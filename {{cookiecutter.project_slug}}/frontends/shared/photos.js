@@ -10,6 +10,7 @@
 //   photos.keepOnly(idsTheHistoryNames);    // after each change: the rest is forgotten
 
 import { canvasToBlob, context2d, fitWithin, imageSize, makeCanvas } from "./editor-core.js";
+import { checkPixels } from "./persistence.js";
 
 /** @import { Picture } from "./editor-core.js" */
 /** @import { Images, KeptPhoto } from "./persistence.js" */
@@ -42,7 +43,8 @@ export function createPhotos() {
     /**
      * Decodes a file for the screen and starts making the model's input from it (a JPEG of
      * 1024 px: tens of milliseconds). Null when a newer file came meanwhile; throws
-     * NotAnImage when the file is not an image. The photo is not stored yet: `add` does that.
+     * NotAnImage when the file is not an image, OutOfBounds (persistence.js) when it has
+     * more pixels than the editor opens. The photo is not stored yet: `add` does that.
      * @param {Blob} file @returns {Promise<{ id: number, picture: Picture, input: Promise<Blob> } | null>}
      */
     async open(file) {
@@ -54,6 +56,7 @@ export function createPhotos() {
       } catch {
         throw new NotAnImage("Could not read this file as an image. Try a JPEG, PNG or WebP photo.");
       }
+      checkPixels(imageSize(picture), "photo", "The");
       const input = modelInput(file, picture);
       await input.catch(() => {}); // a failure is reported where the input is awaited (the upload)
       return id === latest ? { id, picture, input } : null;
@@ -89,13 +92,17 @@ export function createPhotos() {
     /**
      * Decodes the photos of the browser's copy (by key) and stores them, unless a file was given
      * meanwhile or `wanted()` turned false: then null, and nothing is stored. Their ids, by key.
-     * Throws when a photo cannot be decoded.
+     * Throws when a photo cannot be decoded, OutOfBounds when a picture has too many pixels.
      * @param {Map<string, Images>} images @param {() => boolean} wanted
      * @returns {Promise<Map<string, number> | null>}
      */
     async restore(images, wanted) {
       const decoded = await Promise.all([...images].map(async ([key, files]) => /** @type {const} */ (
         [key, await decodeForScreen(files.photo), files.matte && await createImageBitmap(files.matte), files])));
+      for (const [, picture, matte] of decoded) {
+        checkPixels(imageSize(picture), "photo", "its");
+        if (matte) checkPixels(imageSize(matte), "matte", "its");
+      }
       if (latest || !wanted()) return null;
       /** @type {Map<string, number>} */
       const ids = new Map();

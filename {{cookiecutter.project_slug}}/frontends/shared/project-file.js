@@ -1,14 +1,15 @@
 // @ts-check
 // Save project and Open project: the editor's side of the project file, the whole
 // work in one file that opens in any browser (persistence.js has the format). Opening
-// checks everything first (the file, its pictures, its fonts) and changes nothing on a
-// refusal; then the photo, the document and the fonts come in as one undo step.
+// checks everything first (the file and its bounds, its pictures, its fonts) and changes
+// nothing on a refusal; then the photo, the document and the fonts come in as one undo step.
+// Saving refuses to write a file too big to open again.
 
 import { imageSize } from "./editor-core.js";
 import { createDoc } from "./document.js";
 import { FontFileError, loadUserFont } from "./fonts.js";
 import { NotAnImage } from "./photos.js";
-import { FormatError, PROJECT_FILENAME, checkPictures, projectJson, readProjectFile, withProject } from "./persistence.js";
+import { FormatError, MAX_PROJECT_BYTES, PROJECT_FILENAME, checkPictures, projectJson, readProjectFile, withProject } from "./persistence.js";
 
 /** @import { Store, Editor } from "./editor.js" */
 /** @import { FontLibrary } from "./font-library.js" */
@@ -30,7 +31,12 @@ export function projectFile(store, library, storage, fonts, saveBlob) {
     const doc = history.present, shot = photos.get(doc.photo);
     try {
       const text = await projectJson(doc, { photo: shot?.file ?? null, matte: shot?.matteFile ?? null, fonts: library.mine() });
-      saveBlob(new Blob([text], { type: "application/json" }), PROJECT_FILENAME);
+      const blob = new Blob([text], { type: "application/json" });
+      if (blob.size > MAX_PROJECT_BYTES) { // a file the editor would not open again
+        const mb = (/** @type {number} */ n) => `${Math.ceil(n / 1e6)} MB`;
+        return store.setStatus("error", `Could not save the project: it would be ${mb(blob.size)}, and the editor opens project files of at most ${mb(MAX_PROJECT_BYTES)}. A smaller photo makes it smaller.`);
+      }
+      saveBlob(blob, PROJECT_FILENAME);
     } catch (err) {
       return store.setStatus("error", `Could not save the project: ${why(err)}.`);
     }

@@ -6,6 +6,7 @@
 // softness) is a tool setting, like the export's: not part of the picture, not undone.
 
 import { context2d, drawStroke, makeCanvas, refineMatte } from "./editor-core.js";
+import { LIMITS, count } from "./limits.js";
 
 /** @import { Picture, Size, Stroke, Ctx2D, AnyCanvas } from "./editor-core.js" */
 /** @import { Doc, History } from "./document.js" */
@@ -146,7 +147,7 @@ export function drawBrushOutline(ctx, brush, at, longSide, dpr = 1) {
  * @property {{x: number, y: number} | null} pointer  where the outline is drawn (image pixels); null: nowhere
  * @property {(change: (doc: Doc) => Doc, group?: string) => void} edit  one change, as an undo step
  * @property {() => void} publish
- * @property {(kind: "info", text: string) => void} setStatus
+ * @property {(kind: "info" | "error", text: string) => void} setStatus
  */
 
 /** What the status line says when a mode is turned on. */
@@ -156,6 +157,10 @@ const MODE_STATUS = {
 };
 
 const NO_MATTE = "The brush refines the cut-out: it paints once the cut-out has arrived.";
+const FULL = `A cut-out holds at most ${count(LIMITS.strokes)} brush strokes, of ${count(LIMITS.strokePoints)} points in all: `
+  + "undo some, or Reset cut-out, to paint more.";
+/** Whether these strokes hold as many points as a cut-out may (limits.js). @param {readonly Stroke[]} strokes */
+const allPoints = (strokes) => strokes.reduce((n, s) => n + s.points.length, 0) >= LIMITS.strokePoints;
 
 /**
  * The brush's side of the stage. While a mode is on, a press starts a stroke and the drag
@@ -194,6 +199,8 @@ export function brushing(host, hasMatte) {
       if (!host.brush.mode) return false;
       const at = host.pointer = onPhoto(x, y, width);
       if (!at || !hasMatte()) return true;
+      const { refine } = history.present;
+      if (refine.length >= LIMITS.strokes || allPoints(refine)) return host.setStatus("error", FULL), true;
       pen = { x, y, group: `paint:${++strokes}` };
       host.edit((doc) => addStroke(doc, startStroke(host.brush, at, /** @type {Size} */ (doc.size))), pen.group);
       return true;
@@ -202,6 +209,11 @@ export function brushing(host, hasMatte) {
     drag(dx, dy, width) {
       if (!host.brush.mode) return false;
       if (!pen) return true;
+      if (allPoints(history.present.refine)) { // the stroke ends here
+        pen = null;
+        host.setStatus("error", FULL);
+        return true;
+      }
       pen = { ...pen, x: pen.x + dx, y: pen.y + dy };
       const at = host.pointer = onPhoto(pen.x, pen.y, width), before = history.present;
       if (at) host.edit((doc) => continueStroke(doc, at), pen.group);

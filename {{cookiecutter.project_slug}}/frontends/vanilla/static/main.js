@@ -73,7 +73,9 @@ const fields = [];
 /** @param {Control} control */
 function createInput(control) {
   if (control.type === "textarea") {
-    return Object.assign(document.createElement("textarea"), { rows: control.rows ?? 2 });
+    const textarea = Object.assign(document.createElement("textarea"), { rows: control.rows ?? 2 });
+    if (control.maxLength) textarea.maxLength = control.maxLength;
+    return textarea;
   }
   if (control.type === "select") {
     const select = document.createElement("select");

@@ -52,7 +52,7 @@ function Field<V extends object>({ control, state, onSet, menus, onUpload }: Fie
 
   let input;
   if (control.type === "textarea") {
-    input = <textarea rows={control.rows ?? 2} value={String(value)} {...common} />;
+    input = <textarea rows={control.rows ?? 2} maxLength={control.maxLength} value={String(value)} {...common} />;
   } else if (control.type === "select") {
     input = (
       <select value={String(value)} {...common}>
