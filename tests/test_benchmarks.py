@@ -85,3 +85,17 @@ def test_flakes_benchmark_reports_each_failure_with_its_test_id():
     # The browser fixture fails in its setup: pytest calls that an error, the test's all the same.
     assert f"  ERROR {failed}: Failed: Chromium not found" in out, out
     assert f"| {failed} | 1 of 1 |" in out and "1 of 1 runs failed." in out, out
+
+
+def test_memory_benchmark_runs_and_prints_its_table():
+    """Two small sizes, one mode: each endpoint's row, with a figure for each size and a slope."""
+    result = subprocess.run(
+        [sys.executable, "benchmarks/memory.py", "--sizes", "1,2", "--modes", "RGB"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = [
+        line.split() for line in result.stdout.splitlines() if line.endswith(tuple("0123456789"))
+    ]
+    assert [row[:2] for row in rows[-2:]] == [["matte", "RGB"], ["remove_background", "RGB"]]
+    assert all(len(row) == 5 for row in rows[-2:]), rows

@@ -75,6 +75,9 @@ COVERED = {
     r"python benchmarks/flakes\.py( --runs \d+)?( [\w-]+=[\w.-]+)*": (
         "tests/test_benchmarks.py::test_flakes_benchmark_reports_each_failure_with_its_test_id"
     ),
+    r"python benchmarks/memory\.py": (
+        "tests/test_benchmarks.py::test_memory_benchmark_runs_and_prints_its_table"
+    ),
     # Without CUDA (here, CI) it must exit at once with the reason; --device cpu runs the rest.
     r"python benchmarks/gpu_check\.py": (
         "tests/test_benchmarks.py::test_gpu_check_without_cuda_exits_at_once_with_the_reason"

@@ -117,7 +117,8 @@ class Guard:
             return await answer(send, 411, "Send the request with a Content-Length.")
         if int(length) > MAX_REQUEST_BYTES:
             return await answer(
-                send, 413, f"The request is over the maximum allowed size of {MAX_FILE_SIZE} bytes."
+                send, 413, f"This request is over the maximum allowed size: {MAX_FILE_SIZE} bytes "
+                "of files in one request."
             )
         if path == "/gradio_api/queue/join":
             body, receive = await read_body(receive)

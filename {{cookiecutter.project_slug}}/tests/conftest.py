@@ -77,6 +77,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def temp_folder_of_our_own(tmp_path_factory):
+    """gradio_client 2.7.2 leaves an empty folder in the system's temp folder for every file it
+    downloads (Client._download_file): this process gets a temp folder of its own, which pytest
+    deletes with its others."""
+    tempfile.tempdir = str(tmp_path_factory.mktemp("tmp"))
+    yield
+    tempfile.tempdir = None
+
+
 @pytest.fixture(scope="session")
 def app_module():
     import app  # loads the stand-in through segmenter's real from_pretrained call

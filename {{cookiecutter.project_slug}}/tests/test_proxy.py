@@ -17,6 +17,7 @@ import httpx
 import pytest
 from PIL import Image
 
+import files
 from tests import test_frontend as frontend
 from tests.conftest import free_port, require
 from tests.standin import STANDIN_CACHE, lay_fake_hub
@@ -61,6 +62,8 @@ def start_app(port: int, **env: str) -> subprocess.Popen:
     """The app on the stand-in model, in its own process, on `port`, under PREFIX."""
     lay_fake_hub(STANDIN_CACHE)  # here, once: apps started together would each write it
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ROOT_PATH": PREFIX, **env}
+    # Gradio's folder as this process found it: the app there makes a folder of its own.
+    env.setdefault("GRADIO_TEMP_DIR", str(files.SHARED))
     return subprocess.Popen([sys.executable, "-m", "tests.standin"], cwd=PROJECT, env=env)
 
 
