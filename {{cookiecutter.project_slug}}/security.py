@@ -60,6 +60,13 @@ PAGE_CSP = "; ".join(
 # and then opened, an HTML page or an SVG, renders sandboxed, with no script and no requests.
 API_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; sandbox"
 
+TOO_BIG = (
+    f"This request is over the maximum allowed size: {MAX_FILE_SIZE} bytes of files in one request."
+)
+BUSY_SESSION = (
+    f"This session has {MAX_JOBS_PER_SESSION} calls waiting or running already: "
+    "send the next when one has finished."
+)
 URL_REFUSED = (
     "This app takes images as uploads, not URLs: download the image and send the file "
     "(gradio_client: handle_file('photo.jpg'); MCP: a data: URI)."
@@ -116,17 +123,11 @@ class Guard:
         if not length.isdigit():
             return await answer(send, 411, "Send the request with a Content-Length.")
         if int(length) > MAX_REQUEST_BYTES:
-            return await answer(
-                send, 413, f"This request is over the maximum allowed size: {MAX_FILE_SIZE} bytes "
-                "of files in one request."
-            )
+            return await answer(send, 413, TOO_BIG)
         if path == "/gradio_api/queue/join":
             body, receive = await read_body(receive)
             if self.jobs_of(session_of(body)) >= MAX_JOBS_PER_SESSION:
-                return await answer(
-                    send, 429, f"This session has {MAX_JOBS_PER_SESSION} calls waiting or "
-                    "running already: send the next when one has finished."
-                )  # fmt: skip
+                return await answer(send, 429, BUSY_SESSION)
         policy = API_CSP if gradio else PAGE_CSP
 
         async def send_with_headers(message):
