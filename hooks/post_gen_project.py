@@ -1,9 +1,11 @@
-"""Runs inside the new project: keep the chosen frontend, drop the others, say what to do next.
+"""Runs inside the new project: keep the chosen app, frontend and model, drop the rest, say what
+to do next.
 
-The template keeps each frontend whole under frontends/<name>/, and the parts all
-three share (the editor core, the backend calls, the look, the core's unit tests)
-once under frontends/shared/; each model family's adapter and stand-in under
-models/<family>/. Only the chosen frontend and model land in the project.
+The template keeps each app under apps/<app>/ (its app.py, its own tests, its page in each
+frontend under frontends/<frontend>/, and for the editor the parts the three frontends share under
+frontends/shared/); what every app of a frontend needs under frontends/<frontend>/ (vanilla's
+vendor.py); each model family's adapter and stand-in under models/<family>/. Only the chosen app,
+frontend and model land in the project.
 """
 
 import json
@@ -23,6 +25,13 @@ zerogpu = answers["zerogpu"] == "yes"
 
 project = Path.cwd()
 
+# The app: its app.py and tests land in the project; its pages join frontends/ for the next step.
+apps = project / "apps"
+shutil.copytree(apps / answers["app"] / "frontends", project / "frontends", dirs_exist_ok=True)
+shutil.rmtree(apps / answers["app"] / "frontends")
+shutil.copytree(apps / answers["app"], project, dirs_exist_ok=True)
+shutil.rmtree(apps)
+
 # The answers, recorded: `cruft link` reads them back (template updates, see below), so nobody
 # retypes them. Only what was asked: the private keys (_models, versions) are the template's.
 RECORD = ".cookiecutter.json"
@@ -41,7 +50,7 @@ lib = project / SHARED_DIR[frontend]
 tests = project / TEST_DIR[frontend]
 lib.mkdir(parents=True, exist_ok=True)
 tests.mkdir(parents=True, exist_ok=True)
-for source in (frontends / "shared").iterdir():
+for source in (frontends / "shared").iterdir() if (frontends / "shared").is_dir() else []:
     if source.name.endswith(".vite.js") and frontend == "vanilla":
         continue  # Vite's (import.meta.glob): the vanilla page has vendor.py instead
     if source.name.endswith(".node.mjs"):
