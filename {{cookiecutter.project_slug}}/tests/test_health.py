@@ -5,6 +5,7 @@ import threading
 import httpx
 
 import server
+from tests.the_app import MODEL
 
 
 def test_the_server_started_warm_and_says_so(server_url):
@@ -22,7 +23,7 @@ def test_not_ready_until_warmed_up_but_live_meanwhile(
 {%- if cookiecutter.zerogpu == "yes" %}
     # ZeroGPU: no forward pass at start-up (no GPU is attached outside a visitor's request).
     calls = []
-    monkeypatch.setattr(app_module, "predict_matte", lambda image: calls.append(image))
+    monkeypatch.setattr(app_module, MODEL, lambda *args: calls.append(args))
     assert httpx.get(f"{server_url}readyz").status_code == 503
     server.warm(app_module.warm_up)
     assert calls == []

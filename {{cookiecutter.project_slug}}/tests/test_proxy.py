@@ -1,10 +1,10 @@
-"""The editor behind a real nginx, under a path prefix, with nginx-location.conf as deployed.
+"""The app behind a real nginx, under a path prefix, with nginx-location.conf as deployed.
 
 The app runs in its own process with GRADIO_ROOT_PATH=/apps/tbi (Gradio reads it at launch,
 so the session's server, at the root, cannot be reused); nginx (Debian's package, as this
 user) listens on a free loopback port with a config written here around nginx-location.conf,
 whose only change is the app's port. Without nginx this test skips, saying why; under
-CI=true it fails. The same page at the root is what tests/test_frontend.py drives.
+CI=true it fails. What the test does with the app, it does through tests/the_app.py.
 """
 
 import os
@@ -15,10 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PIL import Image
+from gradio_client import Client
 
 import files
-from tests import test_frontend as frontend
+from tests import the_app
+from tests.browser import occupy_model, open_page, wait_for_queue_position
 from tests.conftest import free_port, require
 from tests.standin import STANDIN_CACHE, lay_fake_hub
 
@@ -107,28 +108,25 @@ def proxied_url(tmp_path_factory):
         stop(nginx, app)
 
 
-def test_the_editor_works_under_a_path_prefix_through_nginx(browser, proxied_url, tmp_path):
-    """Page, assets, the client's connection, queue status, file downloads and the export,
-    all through /apps/tbi/: open_editor refuses every request outside it."""
+def test_the_app_works_under_a_path_prefix_through_nginx(browser, proxied_url, tmp_path):
+    """The page, its files, the client's connection, the queue's status and the results, all
+    through /apps/tbi/: open_page refuses every request outside it."""
     # /apps/tbi (no slash) is sent on to the page.
     moved = httpx.get(proxied_url.rstrip("/"))
     assert moved.status_code == 301 and moved.headers["location"].endswith(f"{PREFIX}/")
 
-    page = frontend.open_editor(browser, proxied_url)
+    page = open_page(browser, proxied_url)
     try:
-        # The Python client through the proxy: a big photo keeps the model busy for a while...
-        busy = frontend.occupy_model(proxied_url, tmp_path)
-        # ...so the editor's upload waits in the queue, and says so.
-        frontend.upload(page, frontend.photo_bytes())
-        frontend.wait_for_queue_position(page)
-        frontend.wait_for_subject(page)  # the matte came back through the prefix
-        frontend.style_text(page)
-        pixels = frontend.export(page)
-        assert pixels.shape == (800, 1200, 3)  # the photo's full size
-        assert frontend.is_red(pixels).sum() > 2000  # with the red text
-        assert page.errors == []
-        # The cutout, downloaded by the Python client through the proxy, at full size.
-        assert Image.open(busy.result(timeout=120)).size == (6000, 6000)
+        # The Python client through the proxy: a big call keeps the model busy for a while...
+        busy = occupy_model(proxied_url, tmp_path)
+        # ...so the page's call waits in the queue, and says so.
+        the_app.start_on_page(page, tmp_path)
+        wait_for_queue_position(page)
+        the_app.finish_on_page(page)  # its result came back through the prefix
+        assert Path(busy.result(timeout=120)).is_file()  # and the Python client's
+        # A call through the proxy, checked as the app checks its results.
+        client = Client(proxied_url, verbose=False, download_files=tmp_path / "downloads")
+        the_app.check(client.predict(**the_app.call(tmp_path)))
     finally:
         page.close()
 
