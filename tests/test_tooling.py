@@ -225,7 +225,7 @@ def test_mcp_option_lands_only_when_chosen(bake, mcp):
     project = bake({**ONE_PER_FRONTEND[0], "mcp": mcp})
     on = mcp == "yes"
     assert (project / "tests" / "test_mcp.py").exists() == on
-    assert ("mcp_server=True" in (project / "app.py").read_text()) == on
+    assert ('"mcp_server", True' in (project / "app.py").read_text()) == on
     for name in ("requirements.txt", "requirements-dev.txt"):
         assert ("gradio[mcp]==" in (project / name).read_text()) == on, name
     assert ("MCP" in (project / "README.md").read_text()) == on
