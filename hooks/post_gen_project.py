@@ -65,6 +65,17 @@ for source in (frontends / "shared").iterdir() if (frontends / "shared").is_dir(
         shutil.copy2(source, lib / source.name)
 shutil.rmtree(frontends)
 
+# The npm package is named after the project (the template's files carry a placeholder name);
+# package-lock.json records the name too, and npm ci wants the two to agree.
+package_dir = project if frontend == "vanilla" else project / "frontend"
+package_name = answers["project_slug"] + ("" if frontend == "vanilla" else "-frontend")
+for name in ("package.json", "package-lock.json"):
+    data = json.loads((package_dir / name).read_text())
+    data["name"] = package_name
+    if name == "package-lock.json":
+        data["packages"][""]["name"] = package_name
+    (package_dir / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
 # Vanilla has no build step, and a Space runs no Node: the files its page loads from npm
 # packages (the Gradio client, the fonts) go into static/vendor/ now, as package-lock.json
 # pins them (vendor.py, which the project keeps for version bumps). A failure stops here,

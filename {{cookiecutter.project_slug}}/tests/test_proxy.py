@@ -1,13 +1,14 @@
 """The app behind a real nginx, under a path prefix, with nginx-location.conf as deployed.
 
-The app runs in its own process with GRADIO_ROOT_PATH=/apps/tbi (Gradio reads it at launch,
-so the session's server, at the root, cannot be reused); nginx (Debian's package, as this
+The app runs in its own process with GRADIO_ROOT_PATH set to the file's prefix (Gradio reads it
+at launch, so the session's server, at the root, cannot be reused); nginx (Debian's package, as this
 user) listens on a free loopback port with a config written here around nginx-location.conf,
 whose only change is the app's port. Without nginx this test skips, saying why; under
 CI=true it fails. What the test does with the app, it does through tests/the_app.py.
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -21,13 +22,13 @@ import files
 from tests import the_app
 from tests.browser import occupy_model, open_page, wait_for_queue_position
 from tests.conftest import free_port, require
-from tests.standin import STANDIN_CACHE, lay_fake_hub
 
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parents[1]
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
-PREFIX = "/apps/tbi"
+# The path prefix, as the file names it (/apps/<the project's name>).
+PREFIX = re.search(r"^location (/\S+)/ \{", (PROJECT / "nginx-location.conf").read_text(), re.M)[1]
 # Everything nginx writes stays under DIR; one process, as this user (no workers to switch to
 # another user); HTTP is the project's configuration, as deployed but for its ports.
 NGINX_CONF = """
@@ -60,12 +61,13 @@ def start_nginx(folder: Path, http: str) -> subprocess.Popen:
 
 
 def start_app(port: int, **env: str) -> subprocess.Popen:
-    """The app on the stand-in model, in its own process, on `port`, under PREFIX."""
-    lay_fake_hub(STANDIN_CACHE)  # here, once: apps started together would each write it
+    """app.py in its own process, on `port`, under PREFIX, offline: on the model the tests laid
+    in their Hugging Face cache (HF_HOME and HF_HUB_OFFLINE, which it inherits)."""
+    the_app.lay_model(Path(os.environ["HF_HOME"]))  # here: apps started at once would race
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ROOT_PATH": PREFIX, **env}
     # Gradio's folder as this process found it: the app there makes a folder of its own.
     env.setdefault("GRADIO_TEMP_DIR", str(files.SHARED))
-    return subprocess.Popen([sys.executable, "-m", "tests.standin"], cwd=PROJECT, env=env)
+    return subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT, env=env)
 
 
 def stop(*processes: subprocess.Popen | None) -> None:
@@ -89,7 +91,7 @@ def wait_until_ready(url: str, process: subprocess.Popen, what: str) -> None:
 
 @pytest.fixture(scope="module")
 def proxied_url(tmp_path_factory):
-    """http://127.0.0.1:PORT/apps/tbi/: nginx in front of the app, both stopped afterwards."""
+    """http://127.0.0.1:PORT/PREFIX/: nginx in front of the app, both stopped afterwards."""
     require_nginx()
     folder = tmp_path_factory.mktemp("nginx")
     app_port, nginx_port = free_port(), free_port()
@@ -110,8 +112,8 @@ def proxied_url(tmp_path_factory):
 
 def test_the_app_works_under_a_path_prefix_through_nginx(browser, proxied_url, tmp_path):
     """The page, its files, the client's connection, the queue's status and the results, all
-    through /apps/tbi/: open_page refuses every request outside it."""
-    # /apps/tbi (no slash) is sent on to the page.
+    through PREFIX: open_page refuses every request outside it."""
+    # PREFIX without its slash is sent on to the page.
     moved = httpx.get(proxied_url.rstrip("/"))
     assert moved.status_code == 301 and moved.headers["location"].endswith(f"{PREFIX}/")
 

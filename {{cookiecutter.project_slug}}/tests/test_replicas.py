@@ -28,9 +28,11 @@ from tests.test_proxy import wait_until_ready as wait_for
 
 pytestmark = pytest.mark.browser
 
-COOKIE = "tbi_replica"
-HASH = "hash $tbi_affinity consistent;"  # the affinity: without it, nginx goes round-robin
-# One line of the file's log_format, tbi_replicas.
+CONF = (PROJECT / "nginx-replicas.conf").read_text()
+COOKIE = re.search(r"^map \$cookie_(\w+) ", CONF, re.M)[1]  # the affinity cookie's name
+HASH = re.search(r"^\s*(hash \S+ consistent;)", CONF, re.M)[1]  # without it: round-robin
+LOG = re.search(r"^\s*access_log (\S+) ", CONF, re.M)[1]
+# One line of the file's log_format.
 LOGGED = re.compile(r'"\S+ (?P<path>\S+) [^"]*" \d+ upstream=(?P<up>\S+) key=(?P<key>\S+)')
 PER_REPLICA = 2  # visitors on each replica
 # The keys are random, and split 45-55 % between two replicas here (measured): 32 visitors leave
@@ -63,7 +65,7 @@ class Nginx:
         port = free_port()
         changes = {
             "listen 8080;": f"listen 127.0.0.1:{port};",
-            "/var/log/nginx/tbi-replicas.log": str(self.log),
+            LOG: str(self.log),
             "server 127.0.0.1:7860;\n    server 127.0.0.1:7861;": "\n    ".join(
                 f"server 127.0.0.1:{p};" for p in ports
             ),

@@ -28,7 +28,6 @@ import files
 import security
 from tests import the_app
 from tests.conftest import app_files, free_port, raw_call, require
-from tests.standin import STANDIN_CACHE, lay_fake_hub
 from tests.test_proxy import PREFIX, PROJECT, require_nginx, start_nginx, stop, wait_until_ready
 
 pytestmark = pytest.mark.attack
@@ -404,10 +403,11 @@ def operated(tmp_path_factory):
     app_port, nginx_port = free_port(), free_port()
     location = (PROJECT / "nginx-location.conf").read_text()
     location = location.replace("127.0.0.1:7860", f"127.0.0.1:{app_port}")
-    lay_fake_hub(STANDIN_CACHE)
+    hf_home = tmp_path_factory.mktemp("hf-home")
+    the_app.lay_model(hf_home)
     with Outside() as hub:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "GRADIO_"))}
-        env |= {"HF_HOME": str(STANDIN_CACHE), "HF_ENDPOINT": hub.url, "HF_TOKEN": "hf_OPERATOR",
+        env |= {"HF_HOME": str(hf_home), "HF_ENDPOINT": hub.url, "HF_TOKEN": "hf_OPERATOR",
                 "GRADIO_RUN_HISTORY": "True", "GRADIO_SERVER_PORT": str(app_port),
                 "GRADIO_ROOT_PATH": PREFIX, "GRADIO_TEMP_DIR": str(gradio_folder)}  # fmt: skip
         app = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT, env=env)

@@ -27,11 +27,13 @@ def lay_model(hf_home: Path) -> None:
 def photo(folder: Path, big: bool = False) -> Path:
     """A dark photo with a bright box, the stand-in's subject; big: 36 MP, about a second of the
     stand-in's time through /remove_background."""
-    size = (6000, 6000) if big else (800, 600)
-    image = Image.new("RGB", size, (25, 30, 35))
-    image.paste((235, 230, 220), (size[0] // 4, size[1] // 4, size[0] * 3 // 4, size[1] * 3 // 4))
     path = folder / ("big.jpg" if big else "photo.jpg")
-    image.save(path, quality=90)
+    if not path.exists():  # made once: calls in flight may be reading it
+        size = (6000, 6000) if big else (800, 600)
+        image = Image.new("RGB", size, (25, 30, 35))
+        w, h = size
+        image.paste((235, 230, 220), (w // 4, h // 4, w * 3 // 4, h * 3 // 4))
+        image.save(path, quality=90)
     return path
 
 
