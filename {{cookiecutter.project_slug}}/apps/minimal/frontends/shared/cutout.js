@@ -16,7 +16,9 @@
  */
 /**
  * The part of the Gradio JS client (npm: @gradio/client) used here; its Client fits this type.
- * @typedef {{ submit(endpoint: string, data: Record<string, unknown>): AsyncIterable<Message> }} GradioClient
+ * `config` is the app's, as the client read it when it connected.
+ * @typedef {{ config?: { max_file_size?: number | null },
+ *   submit(endpoint: string, data: Record<string, unknown>): AsyncIterable<Message> }} GradioClient
  */
 
 /** @type {Status} */ export const CONNECTING = { kind: "busy", text: "Connecting…" };
@@ -51,6 +53,9 @@ export function failed(error) {
 /** The download's name: the photo's, its extension replaced. @param {string} photoName */
 export const downloadName = (photoName) => `${photoName.replace(/\.[^.]*$/, "") || "photo"}-cutout.png`;
 
+/** @param {number} bytes */
+const megabytes = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
 /**
  * Sends a photo to /remove_background and follows it through the app's queue: `onStatus`
  * hears where it is. Returns the URL of the cut-out (a PNG the app serves, at the photo's full
@@ -62,6 +67,12 @@ export const downloadName = (photoName) => `${photoName.replace(/\.[^.]*$/, "") 
  * @returns {Promise<string>}
  */
 export async function cutOut(client, handleFile, photo, onStatus) {
+  // The app refuses a bigger upload (HTTP 413), and the client then reports only "An error
+  // occurred": so the page says it first, with the app's own limit.
+  const limit = client.config?.max_file_size;
+  if (limit && photo.size > limit) {
+    throw new Error(`This photo is ${megabytes(photo.size)}; the app takes photos of up to ${megabytes(limit)}. Choose a smaller one.`);
+  }
   onStatus(SENDING);
   for await (const msg of client.submit("/remove_background", { image_path: handleFile(photo) })) {
     if (msg.type === "data") {

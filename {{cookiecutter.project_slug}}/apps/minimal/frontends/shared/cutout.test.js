@@ -90,6 +90,14 @@ describe("cutOut", () => {
     await expect(cutOut(client, handleFile, photo, () => {})).rejects.toThrow("This image is damaged or incomplete.");
   });
 
+  test("a photo over the app's upload limit is refused before it is sent", async () => {
+    const client = { ...fakeClient([]), config: { max_file_size: 20 * 2 ** 20 } };
+    const big = new Blob([new Uint8Array(25 * 2 ** 20)]);
+    await expect(cutOut(client, handleFile, big, () => {}))
+      .rejects.toThrow("This photo is 25.0 MB; the app takes photos of up to 20.0 MB. Choose a smaller one.");
+    expect(client.calls).toEqual([]); // nothing was sent
+  });
+
   test("an answer without a file, or none at all, is an error too", async () => {
     await expect(cutOut(fakeClient([{ type: "data", data: [null] }]), handleFile, photo, () => {}))
       .rejects.toThrow("without a picture");

@@ -2,7 +2,7 @@
 // The page: a person chooses a photo, the app cuts out its subject, the page shows it on a
 // checkerboard and offers it as a PNG. The Gradio JS client does the talking (the upload, the
 // queue, the answer); cutout.js says what to show. Plain ES modules: no build step.
-import { CONNECTING, DONE, READY, appUrl, cutOut, downloadName, failed, savePng } from "./cutout.js";
+import { DONE, READY, appUrl, cutOut, downloadName, failed, savePng } from "./cutout.js";
 
 /** @import { Status } from "./cutout.js" */
 
@@ -25,7 +25,7 @@ function show({ kind, text }) {
 
 // Connect as the page opens, while the person picks a photo. "status" events bring the queue
 // position; on ZeroGPU, calls must come through this client (it sends the visitor's headers).
-show(CONNECTING);
+// Until then, the status line says "Connecting…" (index.html).
 const client = Client.connect(appUrl(location.href), { events: ["data", "status"] });
 let latest = 0; // how many photos were chosen: only the last one's answer is shown
 client.then(
