@@ -12,6 +12,7 @@ subject is and check the pixels of the downloaded PNG.
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -46,10 +47,11 @@ new MutationObserver(() => {
 OPENED = []  # the pages this test opened: checked when it ends (checked_pages)
 
 
-def open_page(browser, url, before=None):
-    """The page, loaded and connected. Requests that are not to the app are refused and kept in
-    page.off_origin; every request in page.requests, console errors in page.errors, breaches
-    of the policy in page.csp_violations. `before(page)` runs before the page loads."""
+def open_page(browser, url, before=None, connected=True):
+    """The page, loaded and (if `connected`) connected. Requests that are not to the app are
+    refused and kept in page.off_origin; every request in page.requests, console errors in
+    page.errors, breaches of the policy in page.csp_violations. `before(page)` runs before the
+    page loads."""
     page = browser.new_page(accept_downloads=True)
     page.errors, page.csp_violations, page.off_origin, page.requests = [], [], [], []
     page.expose_function("cspViolation", lambda text: page.csp_violations.append(text))
@@ -73,7 +75,8 @@ def open_page(browser, url, before=None):
         before(page)
     OPENED.append(page)
     page.goto(url)
-    wait_for_status(page, "Ready", "done")
+    if connected:
+        wait_for_status(page, "Ready", "done")
     return page
 
 
@@ -186,6 +189,17 @@ def test_a_photo_over_the_upload_limit_is_refused_with_the_limit_and_nothing_sen
     assert uploads == []
     choose(page, photo_bytes())
     wait_for_status(page, "Done", "done")
+
+
+def test_an_app_that_cannot_be_reached_is_said_so(browser, server_url):
+    """The page loads, but Gradio's routes do not answer: the status says so."""
+    gradio = re.compile(re.escape(server_url) + "(config|gradio_api/)")
+    page = open_page(browser, server_url, connected=False,
+                     before=lambda p: p.route(gradio, lambda route: route.abort()))  # fmt: skip
+    wait_for_status(page, "Could not reach the app", "error")
+    assert page.get_by_test_id("status").text_content().endswith("Reload the page to try again.")
+    assert page.errors and all("net::ERR_FAILED" in e for e in page.errors), page.errors
+    page.errors.clear()  # the refused requests, logged
 
 
 def test_the_page_and_its_files_come_with_the_apps_policy(browser, server_url):

@@ -33,6 +33,15 @@
  */
 export const appUrl = (pageUrl) => new URL("./", pageUrl).href;
 
+/**
+ * A connection that failed, said for the person: `Client.connect(...).catch(unreachable)`.
+ * @param {unknown} error @returns {never}
+ */
+export function unreachable(error) {
+  const why = error instanceof Error ? error.message : String(error);
+  throw new Error(`Could not reach the app (${why}). Reload the page to try again.`);
+}
+
 /** The status line for a status message of the client, or null when it says nothing new. @param {Message} msg @returns {Status | null} */
 export function statusOf(msg) {
   if (msg.stage === "error") return failed(msg.message);

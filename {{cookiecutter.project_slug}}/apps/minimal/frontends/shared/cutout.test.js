@@ -1,7 +1,7 @@
 // @ts-check
 // `npm test`: what the page shows and sends, against a stand-in for the Gradio client.
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { SENDING, appUrl, cutOut, downloadName, failed, savePng, statusOf } from "./cutout.js";
+import { SENDING, appUrl, cutOut, downloadName, failed, savePng, statusOf, unreachable } from "./cutout.js";
 
 /** @import { Message } from "./cutout.js" */
 
@@ -28,6 +28,11 @@ test("failed: an Error's message, a string, or a sentence when there is neither"
   expect(failed(new Error("Lost the connection."))).toEqual({ kind: "error", text: "Lost the connection." });
   expect(failed("Too big.").text).toBe("Too big.");
   expect(failed(undefined).text).toMatch(/went wrong/);
+});
+
+test("unreachable: a failed connection says so, and what to do", async () => {
+  await expect(Promise.reject(new Error("Could not resolve app config")).catch(unreachable))
+    .rejects.toThrow("Could not reach the app (Could not resolve app config). Reload the page to try again.");
 });
 
 test("downloadName: the photo's name, its extension replaced", () => {

@@ -3,12 +3,12 @@
 // queue, the answer); lib/cutout.js says what to show.
 import { Client, handle_file } from "@gradio/client";
 import { useEffect, useRef, useState, type ChangeEvent } from "react";
-import { CONNECTING, DONE, READY, appUrl, cutOut, downloadName, failed, savePng, type Status } from "./lib/cutout.js";
+import { CONNECTING, DONE, READY, appUrl, cutOut, downloadName, failed, savePng, unreachable, type Status } from "./lib/cutout.js";
 
 // Connect as the page opens (once, at module scope, whatever React renders), while the person
 // picks a photo. "status" events bring the queue position; on ZeroGPU, calls must come through
 // this client (it sends the visitor's headers).
-const connection = Client.connect(appUrl(location.href), { events: ["data", "status"] });
+const connection = Client.connect(appUrl(location.href), { events: ["data", "status"] }).catch(unreachable);
 // index.html is the only file the template renders: the project name comes from its <title>.
 const TITLE = document.title;
 
@@ -20,10 +20,7 @@ export default function App() {
   const latest = useRef(0); // how many photos were chosen: only the last one's answer is shown
 
   useEffect(() => {
-    connection.then(
-      () => latest.current || setStatus(READY),
-      (error) => setStatus(failed(`Could not reach the app (${error?.message ?? error}). Reload the page to try again.`)),
-    );
+    connection.then(() => latest.current || setStatus(READY), (error) => setStatus(failed(error)));
   }, []);
 
   async function choose(event: ChangeEvent<HTMLInputElement>) {
