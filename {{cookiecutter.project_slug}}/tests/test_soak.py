@@ -120,6 +120,6 @@ def test_a_soak_of_mixed_requests_leaks_nothing(server_url, app_module, tmp_path
     half = len(rss) // 2
     assert max(rss[half:]) - max(rss[:half]) < RSS_BOUND_MB, samples
     assert max(fds) - min(fds) <= FD_BOUND, samples
-    good_requests = sum(kind == "good" for kind, _ in plan)
-    assert len(written) >= good_requests, len(written)  # each good request left its result
+    if the_app.FILE_PARAMETER:  # files in, files out: each good call left its result
+        assert len(written) >= sum(kind == "good" for kind, _ in plan), len(written)
     assert not left, left

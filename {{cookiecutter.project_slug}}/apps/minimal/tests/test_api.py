@@ -77,3 +77,15 @@ def test_bad_input_gets_a_message_a_person_understands(
     with pytest.raises(AppError, match=message):
         client.predict(image_path=handle_file(str(path)), api_name="/remove_background")
     assert cut_out(client, make_photo()).size == (800, 600)  # ... and the server keeps serving
+
+
+def test_the_warm_up(app_module, monkeypatch):
+{%- if cookiecutter.zerogpu == "yes" %}
+    """On ZeroGPU a GPU is attached only while a visitor's call runs: no forward pass at start-up."""
+{%- else %}
+    """One forward pass on a tiny image at start-up: the first visitor does not pay for it."""
+{%- endif %}
+    calls = []
+    monkeypatch.setattr(app_module, "predict_matte", lambda image: calls.append(image.size))
+    app_module.warm_up()
+    assert calls == {{ "[]" if cookiecutter.zerogpu == "yes" else "[(64, 64)]" }}

@@ -15,7 +15,8 @@ from tests import fuzz
 from tests.standin import lay_fake_hub
 
 ENDPOINT = "/matte"  # a call that runs the model
-FILE_PARAMETER = "image_path"  # the endpoint's file input (None for an app that takes no file)
+# The endpoint's file input; None for an app that takes no file (and whose results are not files).
+FILE_PARAMETER = "image_path"
 MODEL = "predict_matte"  # app.py's model function: tests hold it to keep the model busy
 
 
