@@ -3,8 +3,8 @@
 open_page() refuses and records every request that is not to the app, and records console
 errors and Content-Security-Policy breaches; the `checked_pages` fixture (tests/conftest.py,
 autouse) fails a test whose pages did any of that. The queue helpers use only what every page
-of this template shows: a status line (data-testid="status") that says "position N" while a
-call waits, and data-kind="error" when one failed.
+of this template shows: a status line (data-testid="status") that says "Ready" once the page is
+connected, "position N" while a call waits, and data-kind="error" when one failed.
 """
 
 import re
@@ -83,6 +83,13 @@ def occupy_model(url: str, folder: Path):
         assert time.monotonic() < deadline, "the big call did not start"
         time.sleep(0.05)
     return job
+
+
+def wait_until_ready(page) -> None:
+    """The status line says the page is connected to the app, and ready."""
+    page.wait_for_function(
+        "() => /Ready/.test(document.querySelector('[data-testid=status]').textContent)"
+    )
 
 
 def wait_for_queue_position(page) -> None:

@@ -12,6 +12,7 @@ from gradio_client import handle_file
 from PIL import Image
 
 from tests import fuzz
+from tests.browser import wait_until_ready
 from tests.standin import lay_fake_hub
 
 ENDPOINT = "/remove_background"  # a call that runs the model
@@ -58,9 +59,7 @@ check = cutout_check((800, 600))  # one call's result is right: photo()'s cut-ou
 
 def start_on_page(page, folder: Path) -> None:
     """In a browser page of the app, once it is ready: start one call (choose photo())."""
-    page.wait_for_function(  # a function: the page's CSP refuses eval'd strings
-        "() => /Ready/.test(document.querySelector('[data-testid=status]').textContent)"
-    )
+    wait_until_ready(page)
     page.get_by_test_id("upload").set_input_files(str(photo(folder)))
 
 
