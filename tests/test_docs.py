@@ -50,7 +50,7 @@ COVERED = {
     r"python app\.py": "tests/test_tooling.py::test_the_next_steps_run_as_printed",
     # Behind nginx under a prefix: tests/test_proxy.py (a browser bake's generated tests) starts
     # the app (python -m tests.standin, the same app.py) with this variable.
-    r"GRADIO_ROOT_PATH=/apps/tbi python app\.py": "tests/test_bake.py::test_generated_tests_pass",
+    r"GRADIO_ROOT_PATH=/apps/text-behind-image python app\.py": "tests/test_bake.py::test_generated_tests_pass",
     # On a company network: the generated tests/test_offline.py runs the README's download
     # command (with these variables) against a stand-in Hub mirror, then app.py offline.
     r"export HF_HOME=\S+ HF_HUB_DISABLE_UPDATE_CHECK=1": (
@@ -63,7 +63,7 @@ COVERED = {
     # Replicas behind nginx-replicas.conf: tests/test_replicas.py (a browser bake's generated
     # tests) starts two apps (python -m tests.standin) with these variables, a port each (each
     # process makes its own upload folder: no GRADIO_TEMP_DIR).
-    r"GRADIO_SERVER_PORT=786\d GRADIO_ROOT_PATH=/apps/tbi python app\.py &": (
+    r"GRADIO_SERVER_PORT=786\d GRADIO_ROOT_PATH=/apps/text-behind-image python app\.py &": (
         "tests/test_bake.py::test_generated_tests_pass"
     ),
     r"python benchmarks/speed\.py": (

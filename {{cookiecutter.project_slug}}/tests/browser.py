@@ -11,8 +11,6 @@ import re
 import time
 from pathlib import Path
 
-from tests import the_app
-
 # Reports every Content-Security-Policy breach the page sees (the console reports them too).
 CSP_SPY = """
 addEventListener("securitypolicyviolation", (e) =>
@@ -75,6 +73,8 @@ def occupy_model(url: str, folder: Path):
     model busy for a second or more, so a call made now waits in the queue. Returns the job."""
     from gradio_client import Client
     from gradio_client.utils import Status
+
+    from tests import the_app  # here: the_app's page helpers import this module
 
     client = Client(url, verbose=False, download_files=folder / "downloads")
     job = client.submit(**the_app.call(folder, big=True))
