@@ -108,7 +108,7 @@ space = (
 print(
     f"""
 Created {project}
-  frontend: {frontend}, model: {model["repo"]} ({model["license"]}), ZeroGPU: {answers["zerogpu"]}
+  app: {answers["app"]}, frontend: {frontend}, model: {model["repo"]} ({model["license"]}), ZeroGPU: {answers["zerogpu"]}
 
 Next steps (Python 3.11+, Node 20.19+):
   cd {answers["project_slug"]}
@@ -116,7 +116,7 @@ Next steps (Python 3.11+, Node 20.19+):
   {npm}
   pytest                       # the quick tests, offline, on a stand-in model (under a minute)
   pytest --full                # every test, as CI runs them (about 5 minutes)
-  python -m tests.standin      # the editor at http://127.0.0.1:7860, no model download
+  python -m tests.standin      # the {"editor" if answers["app"] == "text-behind-image" else "page"} at http://127.0.0.1:7860, no model download
 
   pip install -r requirements.txt
   python app.py                # the real model (downloaded once from the Hub)

@@ -77,7 +77,8 @@ def stop(*processes: subprocess.Popen | None) -> None:
             process.wait(timeout=30)
 
 
-def wait_until_ready(url: str, process: subprocess.Popen, what: str) -> None:
+def wait_for_200(url: str, process: subprocess.Popen, what: str) -> None:
+    """Until `url` answers 200 (a health check), while `process` runs: 2 minutes at most."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         try:
@@ -101,10 +102,10 @@ def proxied_url(tmp_path_factory):
     server = "server {\n" + f"    listen 127.0.0.1:{nginx_port};\n{location}" + "}\n"
     app, nginx = start_app(app_port), None
     try:
-        wait_until_ready(f"http://127.0.0.1:{app_port}/healthz", app, "the app")
+        wait_for_200(f"http://127.0.0.1:{app_port}/healthz", app, "the app")
         nginx = start_nginx(folder, server)
         url = f"http://127.0.0.1:{nginx_port}{PREFIX}/"
-        wait_until_ready(f"{url}readyz", nginx, "the app, through nginx,")  # health, proxied
+        wait_for_200(f"{url}readyz", nginx, "the app, through nginx,")  # health, proxied
         yield url
     finally:
         stop(nginx, app)

@@ -23,8 +23,15 @@ import pytest
 from tests import the_app
 from tests.browser import open_page, wait_for_error, wait_for_queue_position, wait_until_ready
 from tests.conftest import free_port
-from tests.test_proxy import PREFIX, PROJECT, require_nginx, start_app, start_nginx, stop
-from tests.test_proxy import wait_until_ready as wait_for
+from tests.test_proxy import (
+    PREFIX,
+    PROJECT,
+    require_nginx,
+    start_app,
+    start_nginx,
+    stop,
+    wait_for_200,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +58,7 @@ def replicas():
         for port in ports:
             apps.append(start_app(port))
         for port, app in zip(ports, apps, strict=True):
-            wait_for(f"http://127.0.0.1:{port}/readyz", app, f"the replica on {port}")
+            wait_for_200(f"http://127.0.0.1:{port}/readyz", app, f"the replica on {port}")
         yield ports
     finally:
         stop(*apps)
@@ -77,7 +84,7 @@ class Nginx:
             conf = conf.replace(old, new)
         self.url = f"http://127.0.0.1:{port}{PREFIX}/"
         self.process = start_nginx(folder, conf)
-        wait_for(f"{self.url}readyz", self.process, "the replicas, through nginx,")
+        wait_for_200(f"{self.url}readyz", self.process, "the replicas, through nginx,")
 
     def requests(self) -> list[dict]:
         return [m.groupdict() for m in LOGGED.finditer(self.log.read_text())]

@@ -22,6 +22,7 @@ import pytest
 from PIL import Image
 
 import security
+from tests.browser import open_page as browser_page
 from tests.conftest import require
 
 pytestmark = pytest.mark.browser
@@ -33,65 +34,24 @@ NODE_TEST = NODE_DIR / ("tests" if NODE_DIR != PROJECT else "tests/js") / "api-c
 AXE = NODE_DIR / "node_modules/axe-core/axe.min.js"
 SQUARES = {(208, 215, 222), (255, 255, 255)}  # the checkerboard's colours (style.css)
 
-# Before the page's own scripts: every breach of the policy is reported (the console reports
-# most, not all), and every text the status line shows is kept in window.statuses.
-SPIES = """
-addEventListener("securitypolicyviolation", (e) =>
-  window.cspViolation(`${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));
+# Before the page's own scripts: every text the status line shows is kept in window.statuses.
+STATUS_SPY = """
 window.statuses = [];
 new MutationObserver(() => {
   const s = document.querySelector("[data-testid=status]");
   if (s && s.textContent !== window.statuses.at(-1)) window.statuses.push(s.textContent);
 }).observe(document, { subtree: true, childList: true, characterData: true });
 """
-OPENED = []  # the pages this test opened: checked when it ends (checked_pages)
 
 
 def open_page(browser, url, before=None, connected=True):
-    """The page, loaded and (if `connected`) connected. Requests that are not to the app are
-    refused and kept in page.off_origin; every request in page.requests, console errors in
-    page.errors, breaches of the policy in page.csp_violations. `before(page)` runs before the
-    page loads."""
-    page = browser.new_page(accept_downloads=True)
-    page.errors, page.csp_violations, page.off_origin, page.requests = [], [], [], []
-    page.expose_function("cspViolation", lambda text: page.csp_violations.append(text))
-    page.add_init_script(SPIES)
-
-    def console(message):
-        if message.type == "error":
-            page.errors.append(message.text)
-        if "Content Security Policy" in message.text:
-            page.csp_violations.append(message.text)
-
-    def refuse(route):
-        page.off_origin.append(route.request.url)
-        route.abort()
-
-    page.on("console", console)
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.route(lambda address: not address.startswith(url), refuse)
-    if before:
-        before(page)
-    OPENED.append(page)
-    page.goto(url)
+    """The page (tests/browser.py: requests not to the app refused, errors and breaches of the
+    policy recorded and checked when the test ends), loaded and, if `connected`, ready.
+    `before(page)` runs before the page loads."""
+    page = browser_page(browser, url, init_script=STATUS_SPY, before=before)
     if connected:
         wait_for_status(page, "Ready", "done")
     return page
-
-
-@pytest.fixture(autouse=True)
-def checked_pages():
-    """After each test: none of its pages reached for anything but the app, breached its
-    policy, or logged an error."""
-    OPENED.clear()
-    yield
-    for page in OPENED:
-        assert page.off_origin == [], f"requests not to the app: {page.off_origin}"
-        assert page.csp_violations == [], page.csp_violations
-        assert page.errors == []
-        page.close()
-    OPENED.clear()
 
 
 @pytest.fixture
