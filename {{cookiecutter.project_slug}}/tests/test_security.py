@@ -28,7 +28,7 @@ import files
 import security
 from tests import the_app
 from tests.conftest import app_files, free_port, raw_call, require
-from tests.test_proxy import PREFIX, PROJECT, require_nginx, start_nginx, stop, wait_until_ready
+from tests.test_proxy import PREFIX, PROJECT, require_nginx, start_nginx, stop, wait_for_200
 
 pytestmark = pytest.mark.attack
 
@@ -413,11 +413,11 @@ def operated(tmp_path_factory):
         app = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT, env=env)
         nginx = None
         try:
-            wait_until_ready(f"http://127.0.0.1:{app_port}/readyz", app, "the app")
+            wait_for_200(f"http://127.0.0.1:{app_port}/readyz", app, "the app")
             server = "server {\n" + f"    listen {nginx_port};\n{location}" + "}\n"
             nginx = start_nginx(folder, server)
             url = f"http://{address}:{nginx_port}{PREFIX}/"
-            wait_until_ready(f"{url}readyz", nginx, "the app, through nginx,")
+            wait_for_200(f"{url}readyz", nginx, "the app, through nginx,")
             direct = f"http://127.0.0.1:{app_port}/"
             yield dict(url=url, direct=direct, hub=hub, gradio_folder=gradio_folder, app=app)
         finally:
