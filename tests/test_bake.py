@@ -80,9 +80,10 @@ RENAMED = {"index.html", "package.json", "package-lock.json"}
 def test_frontend_sources_survive_generation_byte_for_byte(bake, app, frontend):
     """JSX braces, Svelte blocks, ${} and JSDoc {{...}} look like Jinja: none may be rendered."""
     project = bake(next(v for v in VARIANTS if (v["app"], v["frontend"]) == (app, frontend)))
-    pairs = []
-    for own in (TEMPLATE / "apps" / app / "frontends" / frontend, TEMPLATE / "frontends" / frontend):
-        pairs += [(s, project / s.relative_to(own)) for s in own.rglob("*") if s.name not in RENAMED]
+    pairs, apps = [], TEMPLATE / "apps"
+    for own in (apps / app / "frontends" / frontend, TEMPLATE / "frontends" / frontend):
+        pairs += [(s, project / s.relative_to(own)) for s in own.rglob("*")
+                  if s.name not in RENAMED]  # fmt: skip
     lib = project / SHARED_DIR[frontend]
     shared = (TEMPLATE / "apps" / app / "frontends" / "shared").glob("*")
     tests = (".test.js", ".setup.js", ".mjs")  # beside the tests, not the modules
@@ -98,8 +99,8 @@ def test_frontend_sources_survive_generation_byte_for_byte(bake, app, frontend):
     assert "${" in seen and ("{#" in seen) == (frontend == "svelte"), seen
     if app == "text-behind-image":
         assert "{{" in seen, seen
-    npm_package = json.loads((npm_dir(project, {"frontend": frontend}) / "package.json").read_text())
-    assert npm_package["name"].startswith(project.name)
+    package = npm_dir(project, {"frontend": frontend}) / "package.json"
+    assert json.loads(package.read_text())["name"].startswith(project.name)
 
 
 @pytest.mark.parametrize(("app", "frontend"), APP_FRONTENDS)
@@ -158,8 +159,10 @@ FRONTEND_PYTHON = {"vendor.py", "tests/test_vendor.py", "tests/test_modulepreloa
 
 def backend_files(project: Path) -> dict[str, bytes]:
     """The backend and its tests, {path: content}: the Python, requirements and deploy files."""
-    names = [p for p in project.glob("*.*") if p.suffix in (".py", ".txt", ".toml", ".conf",
-                                                             ".yaml")] + [*project.glob("tests/*.py")]  # fmt: skip
+    # Not the hidden files: .pre-commit-config.yaml runs the frontend's type check.
+    names = [p for p in project.glob("[!.]*.*") if p.suffix in (".py", ".txt", ".toml", ".conf",
+                                                                ".yaml")]  # fmt: skip
+    names += project.glob("tests/*.py")
     return {
         p.relative_to(project).as_posix(): p.read_bytes()
         for p in names if p.relative_to(project).as_posix() not in FRONTEND_PYTHON
@@ -288,7 +291,10 @@ def test_only_the_chosen_variant_lands(bake, variant):
         assert "@spaces.GPU" in segmenter
 
 
-APP_ENDPOINTS = {"text-behind-image": ["matte", "remove_background"], "minimal": ["remove_background"]}
+APP_ENDPOINTS = {
+    "text-behind-image": ["matte", "remove_background"],
+    "minimal": ["remove_background"],
+}
 
 LOAD = """
 import json

@@ -50,7 +50,9 @@ COVERED = {
     r"python app\.py": "tests/test_tooling.py::test_the_next_steps_run_as_printed",
     # Behind nginx under a prefix: tests/test_proxy.py (a browser bake's generated tests) starts
     # the app (python -m tests.standin, the same app.py) with this variable.
-    r"GRADIO_ROOT_PATH=/apps/text-behind-image python app\.py": "tests/test_bake.py::test_generated_tests_pass",
+    r"GRADIO_ROOT_PATH=/apps/text-behind-image python app\.py": (
+        "tests/test_bake.py::test_generated_tests_pass"
+    ),
     # On a company network: the generated tests/test_offline.py runs the README's download
     # command (with these variables) against a stand-in Hub mirror, then app.py offline.
     r"export HF_HOME=\S+ HF_HUB_DISABLE_UPDATE_CHECK=1": (

@@ -16,7 +16,7 @@ from conftest import ROOT, npm
 
 PAGE = ROOT / "docs" / "make-it-your-own.md"
 STEP = re.compile(r"<!--\s*make-it-your-own:\s*(.+?)\s*-->\s*\n```[\w-]*\n(.*?)\n```", re.S)
-ANSWERS = {"app": "minimal", "frontend": "vanilla", "project_name": "Mood Label"}
+ANSWERS = {"app": "minimal", "frontend": "vanilla", "zerogpu": "no", "project_name": "Mood Label"}
 
 
 def steps() -> list[tuple[list[str], str]]:
