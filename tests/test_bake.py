@@ -153,8 +153,10 @@ def test_vendor_py_refuses_a_tarball_that_is_not_the_pinned_one(bake, tmp_path):
     assert [p.name for p in (project / "static").iterdir() if "vendor" in p.name] == ["vendor"]
 
 
-# The frontend's own Python: vanilla's vendoring and its test, the page's preload test.
-FRONTEND_PYTHON = {"vendor.py", "tests/test_vendor.py", "tests/test_modulepreload.py"}
+# The frontend's own Python: vanilla's vendoring and its tests; the tools that run Vite (dev.py,
+# next to its dev server; deploy.py, which builds before it uploads).
+FRONTEND_PYTHON = {"vendor.py", "tests/test_vendor.py", "tests/test_modulepreload.py", "dev.py",
+                   "deploy.py"}  # fmt: skip
 
 
 def backend_files(project: Path) -> dict[str, bytes]:

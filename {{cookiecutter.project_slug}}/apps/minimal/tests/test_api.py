@@ -81,7 +81,7 @@ def test_bad_input_gets_a_message_a_person_understands(
 
 def test_the_warm_up(app_module, monkeypatch):
 {%- if cookiecutter.zerogpu == "yes" %}
-    """On ZeroGPU a GPU is attached only while a visitor's call runs: no forward pass at start-up."""
+    """On ZeroGPU a GPU is attached only while a call runs: no forward pass at start-up."""
 {%- else %}
     """One forward pass on a tiny image at start-up: the first visitor does not pay for it."""
 {%- endif %}

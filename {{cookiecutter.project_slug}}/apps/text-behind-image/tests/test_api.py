@@ -314,7 +314,7 @@ def test_no_page_of_the_app_loads_scripts_from_elsewhere(server_url):
 
 def test_the_warm_up(app_module, monkeypatch):
 {%- if cookiecutter.zerogpu == "yes" %}
-    """On ZeroGPU a GPU is attached only while a visitor's call runs: no forward pass at start-up."""
+    """On ZeroGPU a GPU is attached only while a call runs: no forward pass at start-up."""
 {%- else %}
     """One forward pass on a tiny image at start-up: the first visitor does not pay for it."""
 {%- endif %}
