@@ -30,6 +30,14 @@ def k8s_name(slug):
 
 
 @simple_filter
+def ident(slug):
+    """The project slug as a name for nginx variables and a cookie: lowercase letters, digits and
+    '_', a letter first (a slug may hold '-' and start with a digit)."""
+    name = re.sub(r"[^a-z0-9_]", "_", str(slug).lower())
+    return name if name[:1].isalpha() else f"app_{name}"
+
+
+@simple_filter
 def template_source(template):
     """Where the template can be found again: a URL (gh:, git@...) or an absolute path as given.
 

@@ -1,9 +1,11 @@
-"""Runs inside the new project: keep the chosen frontend, drop the others, say what to do next.
+"""Runs inside the new project: keep the chosen app, frontend and model, drop the rest, say what
+to do next.
 
-The template keeps each frontend whole under frontends/<name>/, and the parts all
-three share (the editor core, the backend calls, the look, the core's unit tests)
-once under frontends/shared/; each model family's adapter and stand-in under
-models/<family>/. Only the chosen frontend and model land in the project.
+The template keeps each app under apps/<app>/ (its app.py, its own tests, its page in each
+frontend under frontends/<frontend>/, and for the editor the parts the three frontends share under
+frontends/shared/); what every app of a frontend needs under frontends/<frontend>/ (vanilla's
+vendor.py); each model family's adapter and stand-in under models/<family>/. Only the chosen app,
+frontend and model land in the project.
 """
 
 import json
@@ -23,6 +25,13 @@ zerogpu = answers["zerogpu"] == "yes"
 
 project = Path.cwd()
 
+# The app: its app.py and tests land in the project; its pages join frontends/ for the next step.
+apps = project / "apps"
+shutil.copytree(apps / answers["app"] / "frontends", project / "frontends", dirs_exist_ok=True)
+shutil.rmtree(apps / answers["app"] / "frontends")
+shutil.copytree(apps / answers["app"], project, dirs_exist_ok=True)
+shutil.rmtree(apps)
+
 # The answers, recorded: `cruft link` reads them back (template updates, see below), so nobody
 # retypes them. Only what was asked: the private keys (_models, versions) are the template's.
 RECORD = ".cookiecutter.json"
@@ -41,7 +50,7 @@ lib = project / SHARED_DIR[frontend]
 tests = project / TEST_DIR[frontend]
 lib.mkdir(parents=True, exist_ok=True)
 tests.mkdir(parents=True, exist_ok=True)
-for source in (frontends / "shared").iterdir():
+for source in (frontends / "shared").iterdir() if (frontends / "shared").is_dir() else []:
     if source.name.endswith(".vite.js") and frontend == "vanilla":
         continue  # Vite's (import.meta.glob): the vanilla page has vendor.py instead
     if source.name.endswith(".node.mjs"):
@@ -55,6 +64,17 @@ for source in (frontends / "shared").iterdir():
     else:
         shutil.copy2(source, lib / source.name)
 shutil.rmtree(frontends)
+
+# The npm package is named after the project (the template's files carry a placeholder name);
+# package-lock.json records the name too, and npm ci wants the two to agree.
+package_dir = project if frontend == "vanilla" else project / "frontend"
+package_name = answers["project_slug"] + ("" if frontend == "vanilla" else "-frontend")
+for name in ("package.json", "package-lock.json"):
+    data = json.loads((package_dir / name).read_text())
+    data["name"] = package_name
+    if name == "package-lock.json":
+        data["packages"][""]["name"] = package_name
+    (package_dir / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 # Vanilla has no build step, and a Space runs no Node: the files its page loads from npm
 # packages (the Gradio client, the fonts) go into static/vendor/ now, as package-lock.json
@@ -88,7 +108,7 @@ space = (
 print(
     f"""
 Created {project}
-  frontend: {frontend}, model: {model["repo"]} ({model["license"]}), ZeroGPU: {answers["zerogpu"]}
+  app: {answers["app"]}, frontend: {frontend}, model: {model["repo"]} ({model["license"]}), ZeroGPU: {answers["zerogpu"]}
 
 Next steps (Python 3.11+, Node 20.19+):
   cd {answers["project_slug"]}
@@ -96,7 +116,7 @@ Next steps (Python 3.11+, Node 20.19+):
   {npm}
   pytest                       # the quick tests, offline, on a stand-in model (under a minute)
   pytest --full                # every test, as CI runs them (about 5 minutes)
-  python -m tests.standin      # the editor at http://127.0.0.1:7860, no model download
+  python -m tests.standin      # the {"editor" if answers["app"] == "text-behind-image" else "page"} at http://127.0.0.1:7860, no model download
 
   pip install -r requirements.txt
   python app.py                # the real model (downloaded once from the Hub)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OPTIONS = json.loads((ROOT / "cookiecutter.json").read_text())
 
 # The options that change code: every combination is baked and checked statically.
-CODE_OPTIONS = ("frontend", "model", "zerogpu")
+CODE_OPTIONS = ("app", "frontend", "model", "zerogpu")
 CODE_VARIANTS = [
     dict(zip(CODE_OPTIONS, values, strict=True))
     for values in itertools.product(*(OPTIONS[key] for key in CODE_OPTIONS))
@@ -43,11 +43,13 @@ def answers(i: int, code: dict) -> dict:
 VARIANTS = [answers(i, code) for i, code in enumerate(CODE_VARIANTS)]
 
 # Full runs (npm ci, build, type check, unit tests, the generated pytest): every backend,
-# i.e. every (model, ZeroGPU) pair, once, with the frontends taking turns. The backend
-# files do not depend on the frontend, nor the frontend files on the backend (tests check
-# both), so these runs exercise every distinct piece of generated code.
+# i.e. every (model, ZeroGPU) pair, once, with the frontends taking turns and the apps taking
+# turns by threes, so each (app, frontend) pair runs twice. The backend files do not depend on
+# the frontend, nor the frontend files on the backend (tests check both), so these runs exercise
+# every distinct piece of generated code.
 FULL_VARIANTS = [
-    next(v for v in VARIANTS if (v["frontend"], v["model"], v["zerogpu"]) == (
+    next(v for v in VARIANTS if (v["app"], v["frontend"], v["model"], v["zerogpu"]) == (
+        OPTIONS["app"][j // len(OPTIONS["frontend"]) % len(OPTIONS["app"])],
         OPTIONS["frontend"][j % len(OPTIONS["frontend"])], model, zerogpu))
     for j, (model, zerogpu) in enumerate(itertools.product(OPTIONS["model"], OPTIONS["zerogpu"]))
 ]  # fmt: skip

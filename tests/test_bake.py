@@ -47,6 +47,7 @@ REMOTE_CODE_IMPORTS = ("torchvision", "timm", "kornia", "einops")
 RECORD = ".cookiecutter.json"  # the answers, for `cruft link`
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"  # PyTorch's CPU builds (PyPI's Linux one: CUDA)
 
+DEFAULT_NAMES = {"text-behind-image": "Text Behind Image", "minimal": "Cut Out"}
 CACHES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".standin-cache"}  # made by running it
 
 variants = pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
@@ -70,14 +71,21 @@ def test_no_template_tags_survive(bake, variant):
             assert not re.search(r"\{%-?\s|\s-?%\}", text), path
 
 
-@pytest.mark.parametrize("frontend", OPTIONS["frontend"])
-def test_frontend_sources_survive_generation_byte_for_byte(bake, frontend):
+APP_FRONTENDS = list(itertools.product(OPTIONS["app"], OPTIONS["frontend"]))
+# package.json and its lock carry the project's name (the hook writes it); index.html its title.
+RENAMED = {"index.html", "package.json", "package-lock.json"}
+
+
+@pytest.mark.parametrize(("app", "frontend"), APP_FRONTENDS)
+def test_frontend_sources_survive_generation_byte_for_byte(bake, app, frontend):
     """JSX braces, Svelte blocks, ${} and JSDoc {{...}} look like Jinja: none may be rendered."""
-    project = bake(next(v for v in VARIANTS if v["frontend"] == frontend))
-    own = TEMPLATE / "frontends" / frontend
-    pairs = [(s, project / s.relative_to(own)) for s in own.rglob("*") if s.name != "index.html"]
+    project = bake(next(v for v in VARIANTS if (v["app"], v["frontend"]) == (app, frontend)))
+    pairs, apps = [], TEMPLATE / "apps"
+    for own in (apps / app / "frontends" / frontend, TEMPLATE / "frontends" / frontend):
+        pairs += [(s, project / s.relative_to(own)) for s in own.rglob("*")
+                  if s.name not in RENAMED]  # fmt: skip
     lib = project / SHARED_DIR[frontend]
-    shared = (TEMPLATE / "frontends" / "shared").glob("*")
+    shared = (TEMPLATE / "apps" / app / "frontends" / "shared").glob("*")
     tests = (".test.js", ".setup.js", ".mjs")  # beside the tests, not the modules
     skip = (*tests, ".vite.js") if frontend == "vanilla" else tests
     pairs += [(s, lib / s.name) for s in shared if not s.name.endswith(skip)]
@@ -88,27 +96,33 @@ def test_frontend_sources_survive_generation_byte_for_byte(bake, frontend):
             seen |= {mark for mark in ("{{", "{#", "${", "{%") if mark in text}
             assert copied.read_bytes() == source.read_bytes(), source
     # The comparison means something only if such syntax is there to be eaten.
-    assert {"{{", "${"} <= seen and ("{#" in seen) == (frontend == "svelte"), seen
+    assert "${" in seen and ("{#" in seen) == (frontend == "svelte"), seen
+    if app == "text-behind-image":
+        assert "{{" in seen, seen
+    package = npm_dir(project, {"frontend": frontend}) / "package.json"
+    assert json.loads(package.read_text())["name"].startswith(project.name)
 
 
-@pytest.mark.parametrize("frontend", OPTIONS["frontend"])
-def test_the_page_loads_nothing_from_elsewhere(built, frontend):
-    """The app serves the Gradio client and the fonts: no CDN in the page or its scripts."""
-    project = built(next(v for v in FULL_VARIANTS if v["frontend"] == frontend))
+@pytest.mark.parametrize(("app", "frontend"), APP_FRONTENDS)
+def test_the_page_loads_nothing_from_elsewhere(built, app, frontend):
+    """The app serves the Gradio client (and the editor its fonts): no CDN in the page or its
+    scripts."""
+    project = built(next(v for v in FULL_VARIANTS if (v["app"], v["frontend"]) == (app, frontend)))
+    fonts = 24 if app == "text-behind-image" else 0
     for path in (project / "static").rglob("*"):
         if path.suffix in (".html", ".js", ".css") and "vendor" not in path.parts:
             text = path.read_text()
             assert not re.search(r"cdn\.|jsdelivr|unpkg|fonts\.(googleapis|gstatic)", text), path
     if frontend == "vanilla":  # vendor.py put the pinned files there: vanilla has no build
         deps = json.loads((project / "package.json").read_text())["dependencies"]
-        assert sum(name.startswith("@fontsource") for name in deps) >= 24
+        assert sum(name.startswith("@fontsource") for name in deps) >= fonts
         for name in deps:
             assert any((project / "static" / "vendor" / name).rglob("*.*")), name
         assert (project / "static/vendor/@gradio/client/dist/index.min.js").is_file()
         main = (project / "static/main.js").read_text()
         assert '"./vendor/@gradio/client/dist/index.min.js"' in main
     else:  # Vite copied every font file into the build, hashed
-        assert len(list((project / "static" / "assets").glob("*-latin-*-normal-*.woff2"))) >= 24
+        assert len(list((project / "static" / "assets").glob("*-latin-*-normal-*.woff2"))) >= fonts
 
 
 def test_vendor_py_refuses_a_tarball_that_is_not_the_pinned_one(bake, tmp_path):
@@ -139,24 +153,36 @@ def test_vendor_py_refuses_a_tarball_that_is_not_the_pinned_one(bake, tmp_path):
     assert [p.name for p in (project / "static").iterdir() if "vendor" in p.name] == ["vendor"]
 
 
-BACKEND_FILES = [
-    "app.py", "files.py", "images.py", "security.py", "server.py", "segmenter.py",
-    "requirements.txt", "requirements-dev.txt", "pyproject.toml", "tests/test_security.py",
-    "tests/conftest.py", "tests/standin.py", "tests/standin_model.py", "tests/test_api.py",
-    "tests/test_frontend.py", "tests/test_health.py", "tests/test_proxy.py", "nginx-location.conf",
-    "tests/test_replicas.py", "nginx-replicas.conf", "tests/test_kubernetes.py", "kubernetes.yaml",
-]  # fmt: skip
+# The frontend's own Python: vanilla's vendoring and its tests; the tools that run Vite (dev.py,
+# next to its dev server; deploy.py, which builds before it uploads).
+FRONTEND_PYTHON = {"vendor.py", "tests/test_vendor.py", "tests/test_modulepreload.py", "dev.py",
+                   "deploy.py"}  # fmt: skip
+
+
+def backend_files(project: Path) -> dict[str, bytes]:
+    """The backend and its tests, {path: content}: the Python, requirements and deploy files."""
+    # Not the hidden files: .pre-commit-config.yaml runs the frontend's type check.
+    names = [p for p in project.glob("[!.]*.*") if p.suffix in (".py", ".txt", ".toml", ".conf",
+                                                                ".yaml")]  # fmt: skip
+    names += project.glob("tests/*.py")
+    return {
+        p.relative_to(project).as_posix(): p.read_bytes()
+        for p in names if p.relative_to(project).as_posix() not in FRONTEND_PYTHON
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("model", OPTIONS["model"])
 @pytest.mark.parametrize("zerogpu", OPTIONS["zerogpu"])
-def test_the_backend_does_not_depend_on_the_frontend(bake, model, zerogpu):
+@pytest.mark.parametrize("app", OPTIONS["app"])
+def test_the_backend_does_not_depend_on_the_frontend(bake, app, model, zerogpu):
     """Why FULL_VARIANTS suffice: one frontend's full run covers the others' backends."""
-    same = [v for v in VARIANTS if (v["model"], v["zerogpu"]) == (model, zerogpu)]
-    reference, *others = [bake(v) for v in same]
-    for project in others:
-        for name in BACKEND_FILES:
-            assert (project / name).read_bytes() == (reference / name).read_bytes(), name
+    same = [v for v in VARIANTS if (v["app"], v["model"], v["zerogpu"]) == (app, model, zerogpu)]
+    reference, *others = [backend_files(bake(v)) for v in same]
+    assert {"app.py", "server.py", "security.py", "tests/the_app.py"} <= set(reference)
+    for files in others:
+        assert set(files) == set(reference)
+        for name, content in files.items():
+            assert content == reference[name], name
 
 
 @variants
@@ -173,7 +199,7 @@ def test_front_matter_is_a_valid_space_card(bake, variant):
     card = front_matter(project)
     assert set(card) <= SPACE_KEYS, set(card) - SPACE_KEYS
     model = OPTIONS["_models"][variant["model"]]
-    assert card["title"] == OPTIONS["project_name"]
+    assert card["title"] == DEFAULT_NAMES[variant["app"]]
     assert card["emoji"] == variant["emoji"]
     assert card["colorFrom"] == variant["color_from"] and card["colorFrom"] in SPACE_COLOURS
     assert card["colorTo"] == variant["color_to"] and card["colorTo"] in SPACE_COLOURS
@@ -243,7 +269,12 @@ def test_the_runtime_is_one_the_space_runs(bake, variant):
 def test_only_the_chosen_variant_lands(bake, variant):
     project = bake(variant)
     model = OPTIONS["_models"][variant["model"]]
-    assert not (project / "models").exists() and not (project / "frontends").exists()
+    for folder in ("apps", "models", "frontends"):
+        assert not (project / folder).exists(), folder
+    endpoints = re.findall(r'^@app\.api\(name="(\w+)"', (project / "app.py").read_text(), re.M)
+    assert endpoints == APP_ENDPOINTS[variant["app"]], endpoints
+    editor = SHARED_DIR[variant["frontend"]] + "/editor.js"
+    assert (project / editor).is_file() == (variant["app"] == "text-behind-image"), editor
     segmenter = (project / "segmenter.py").read_text()
     remote_code = model["family"] == "birefnet"
     assert ("get_class_from_dynamic_module" in segmenter) == remote_code
@@ -261,6 +292,11 @@ def test_only_the_chosen_variant_lands(bake, variant):
         assert app.index("import spaces") < app.index("import gradio")
         assert "@spaces.GPU" in segmenter
 
+
+APP_ENDPOINTS = {
+    "text-behind-image": ["matte", "remove_background"],
+    "minimal": ["remove_background"],
+}
 
 LOAD = """
 import json
@@ -341,8 +377,9 @@ def test_pods_get_the_models_memory_plus_a_big_photos(bake, model):
 
 
 def test_the_template_holds_no_installed_or_built_files():
+    roots = [TEMPLATE / "frontends", *TEMPLATE.glob("apps/*/frontends")]
     for name in ("node_modules", "static"):
-        found = [p for p in (TEMPLATE / "frontends").rglob(name) if p.parent.name != "vanilla"]
+        found = [p for r in roots for p in r.rglob(name) if p.parent.name != "vanilla"]
         assert not found, f"{found}: remove them, or every bake copies them"
 
 
@@ -358,11 +395,14 @@ def test_frontend_type_checks_and_unit_tests_pass(built, variant):
     assert re.search(r"Tests\s+\d+ passed", result.stdout), result.stdout[-2000:]
 
 
-# Browser tests run in one bake per frontend: the model and ZeroGPU answers change nothing
+# Browser tests run in one bake per (app, frontend): the model and ZeroGPU answers change nothing
 # the browser sees (the stand-in model is the same, and ZeroGPU is off the Space), so the
-# other bakes run every generated test but those and the slow load and soak tests (which exercise
-# app.py and Gradio's queue, the same in every bake; docs/testing.md says why).
-BROWSER_BAKES = [next(v for v in FULL_VARIANTS if v["frontend"] == f) for f in OPTIONS["frontend"]]
+# other bakes run every generated test but those and the slow soak and replicas tests (which
+# exercise app.py, Gradio's queue and nginx, the same in every bake of an app; they run in its
+# first bake; docs/testing.md says why).
+BROWSER_BAKES = [next(v for v in FULL_VARIANTS if (v["app"], v["frontend"]) == pair)
+                 for pair in APP_FRONTENDS]  # fmt: skip
+FIRST_OF_APP = [next(v for v in FULL_VARIANTS if v["app"] == app) for app in OPTIONS["app"]]
 # The offline start (app.py in a process of its own, from an HF_HOME laid by the README's
 # download command; marker offline_start) runs once per model family, with ZeroGPU on in one and
 # off in the other: the loading code is the family's. Every bake runs the download itself.
@@ -389,21 +429,20 @@ def plant_foreign_files(folder: Path) -> dict[Path, tuple[bytes, float]]:
 @full_variants
 def test_generated_tests_pass(built, variant):
     project = built(variant)
+    first = variant in FIRST_OF_APP  # the soak and replicas: app.py, Gradio, nginx
     left_out = (
-        set() if variant == BROWSER_BAKES[0]  # the soak: app.py and Gradio, alike everywhere
-        else {"soak"} if variant in BROWSER_BAKES
-        else {"browser", "soak"}
+        set() if first else {"soak"} if variant in BROWSER_BAKES else {"browser", "soak"}
     ) | ({"offline_start"} if variant not in OFFLINE_START_BAKES else set())  # fmt: skip
     only = [
         "--full",
         *(["-m", " and ".join(f"not {m}" for m in sorted(left_out))] if left_out else []),
-        # The replicas (two more app processes, nginx's affinity: ~25 s) once, like the soak:
-        # the frontends differ under nginx in their paths, which the proxy test covers in each.
-        *(["--deselect", "tests/test_replicas.py"] if variant != BROWSER_BAKES[0] else []),
+        # The replicas (two more app processes, nginx's affinity: ~25 s) once an app, like the
+        # soak: the frontends differ under nginx in their paths, which the proxy test covers.
+        *(["--deselect", "tests/test_replicas.py"] if not first else []),
     ]
-    # The fuzz runs its 20 s in that bake too (open_image is the same in every bake); the
-    # others fuzz for 2 s, so a bake whose decoding broke still fails.
-    env = {**os.environ, "FUZZ_SECONDS": "20" if variant == BROWSER_BAKES[0] else "2"}
+    # The fuzz runs its 20 s once (open_image is the same in every bake); the others fuzz for
+    # 2 s, so a bake whose decoding broke still fails.
+    env = {**os.environ, "FUZZ_SECONDS": "20" if variant == FULL_VARIANTS[0] else "2"}
     # Gradio's upload folder is shared by every Gradio process on the machine: the suite runs
     # beside another program's files there and must leave them as they were. Every other bake
     # names the folder with GRADIO_TEMP_DIR; the rest use Gradio's default, `gradio` in the

@@ -11,6 +11,7 @@
 """
 
 import ast
+import itertools
 import os
 import re
 import shlex
@@ -34,6 +35,10 @@ COVERED = {
     r"pip install .+": "tests/test_docs.py::test_pip_installs_in_the_docs_match_what_ci_installs",
     r"cookiecutter .+": "tests/test_docs.py::test_cookiecutter_commands_in_the_docs_bake",
     rf"cd {DEFAULT_SLUG}": "tests/test_docs.py::test_cookiecutter_commands_in_the_docs_bake",
+    # Make it your own: the page's bake, entered and converted by its own test.
+    r"cd mood-label": (
+        "tests/test_make_it_your_own.py::test_the_converted_project_passes_its_full_suite"
+    ),
     # The template's own tests: README.md's test command, run verbatim by .ci/run.
     r"python -m pytest tests(/[\w./:-]+)?( -q)?": ".ci/run",
     # A generated project's commands, run by the full runs of tests/test_bake.py
@@ -50,7 +55,9 @@ COVERED = {
     r"python app\.py": "tests/test_tooling.py::test_the_next_steps_run_as_printed",
     # Behind nginx under a prefix: tests/test_proxy.py (a browser bake's generated tests) starts
     # the app (python -m tests.standin, the same app.py) with this variable.
-    r"GRADIO_ROOT_PATH=/apps/tbi python app\.py": "tests/test_bake.py::test_generated_tests_pass",
+    r"GRADIO_ROOT_PATH=/apps/text-behind-image python app\.py": (
+        "tests/test_bake.py::test_generated_tests_pass"
+    ),
     # On a company network: the generated tests/test_offline.py runs the README's download
     # command (with these variables) against a stand-in Hub mirror, then app.py offline.
     r"export HF_HOME=\S+ HF_HUB_DISABLE_UPDATE_CHECK=1": (
@@ -63,7 +70,7 @@ COVERED = {
     # Replicas behind nginx-replicas.conf: tests/test_replicas.py (a browser bake's generated
     # tests) starts two apps (python -m tests.standin) with these variables, a port each (each
     # process makes its own upload folder: no GRADIO_TEMP_DIR).
-    r"GRADIO_SERVER_PORT=786\d GRADIO_ROOT_PATH=/apps/tbi python app\.py &": (
+    r"GRADIO_SERVER_PORT=786\d GRADIO_ROOT_PATH=/apps/text-behind-image python app\.py &": (
         "tests/test_bake.py::test_generated_tests_pass"
     ),
     r"python benchmarks/speed\.py": (
@@ -317,11 +324,14 @@ def test_pip_installs_in_the_docs_match_what_ci_installs():
 
 def test_cookiecutter_commands_in_the_docs_bake(tmp_path):
     """Every `cookiecutter ...` line of the docs, run for real against this checkout."""
-    runs = [(d, n, c) for d, n, _, c in commands() if c.startswith("cookiecutter ")]
+    runs = [(d, n, w) for d, n, w, c in commands() if c.startswith("cookiecutter ")]
     assert runs
     for i, (doc, number, command) in enumerate(runs):
         out = tmp_path / str(i)
-        args, answers, rest = [], {}, shlex.split(command)[1:]
+        # The line as written, its quotes kept (project_name="Mood Label" is one answer).
+        words = shlex.split(command, comments=True)
+        words = words[words.index("cookiecutter") + 1 :]
+        args, answers, rest = [], {}, list(itertools.takewhile(lambda w: w != "&&", words))
         while rest:
             arg = rest.pop(0)
             if arg in ("-o", "--output-dir"):
@@ -344,8 +354,8 @@ def test_cookiecutter_commands_in_the_docs_bake(tmp_path):
         )  # fmt: skip
         where = f"{doc}:{number}: {command}"
         assert result.returncode == 0, f"{where}\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
-        project = out / DEFAULT_SLUG  # what the docs' `cd text-behind-image` enters
-        assert (project / "app.py").is_file(), f"{where}: no {DEFAULT_SLUG}/ in {out}"
+        (project,) = out.iterdir()  # what the docs' `cd text-behind-image` (or cd NAME) enters
+        assert (project / "app.py").is_file(), f"{where}: no app.py in {project}"
         frontend = answers.get("frontend", OPTIONS["frontend"][0])
         assert (project / "frontend").is_dir() == (frontend != "vanilla"), where
         zerogpu = answers.get("zerogpu", OPTIONS["zerogpu"][0]) == "yes"

@@ -23,13 +23,16 @@ GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
     "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
 }  # fmt: skip
-# One bake per frontend, MCP off and on in turns; and the first built bake of each frontend.
+# One bake per frontend, MCP off and on and the apps in turns; and a built bake of each frontend,
+# the apps in turns.
 ONE_PER_FRONTEND = [
-    next(v for v in VARIANTS if v["frontend"] == f and v["mcp"] == OPTIONS["mcp"][j % 2])
+    next(v for v in VARIANTS if (v["frontend"], v["mcp"], v["app"]) == (f, OPTIONS["mcp"][j % 2],
+                                                                         OPTIONS["app"][j % 2]))
     for j, f in enumerate(OPTIONS["frontend"])
-]
+]  # fmt: skip
 BUILT_PER_FRONTEND = [
-    next(v for v in FULL_VARIANTS if v["frontend"] == f) for f in OPTIONS["frontend"]
+    next(v for v in FULL_VARIANTS if (v["frontend"], v["app"]) == (f, OPTIONS["app"][j % 2]))
+    for j, f in enumerate(OPTIONS["frontend"])
 ]
 per_frontend = pytest.mark.parametrize("variant", ONE_PER_FRONTEND, ids=variant_id)
 built_per_frontend = pytest.mark.parametrize("variant", BUILT_PER_FRONTEND, ids=variant_id)
@@ -73,7 +76,7 @@ def test_deploy_dry_run_lists_exactly_what_the_space_needs(built, variant, tmp_p
     result = run([sys.executable, "deploy.py", "--dry-run"], project,
                  env={**OFFLINE, "HF_HOME": str(tmp_path)})  # fmt: skip
     lines = result.stdout.splitlines()
-    space = f"{OPTIONS['hf_username']}/{variant.get('project_slug', 'text-behind-image')}"
+    space = f"{OPTIONS['hf_username']}/{project.name}"
     model = OPTIONS["_models"][variant["model"]]
     hardware = "zero-a10g" if variant["zerogpu"] == "yes" else model["hardware"]
     assert f"A new Space would start on {hardware}." in result.stdout

@@ -9,14 +9,44 @@ import signal
 import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import gradio as gr
-from fastapi.responses import JSONResponse
+from fastapi import Request
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 import files
 import security
 
 SWEEP_EVERY = 600  # seconds between two sweeps of this app's old files
+
+# A React or Svelte frontend is built into static/ by `npm run build`. Until then the API still
+# serves (`python dev.py` serves the page from Vite's dev server instead), and "/" says what is
+# missing; deploy.py refuses to upload a Space without the build.
+NOT_BUILT = "static/index.html is missing: see README.md to build the frontend."
+
+
+def add_page(app: gr.Server, static: Path) -> None:
+    """Serve static/index.html at / and every file under static/ at /ui/...
+
+    Gradio owns /static and /assets, so the page's files live under /ui, and the page asks for
+    them as "ui/..." (relative): the same page works at / and under a proxy's path prefix. A
+    route, not app.mount(): behind a proxy that strips the prefix (GRADIO_ROOT_PATH set), a
+    Starlette mount looks for the prefix in the path and answers 404 for every file.
+    """
+    files_of_the_page = StaticFiles(directory=static, check_dir=False)
+
+    @app.get("/")
+    def index() -> Response:
+        if not (static / "index.html").is_file():
+            return PlainTextResponse(NOT_BUILT, status_code=503)
+        return FileResponse(static / "index.html")
+
+    @app.get("/ui/{path:path}")
+    async def ui(path: str, request: Request):
+        return await files_of_the_page.get_response(path, request.scope)
+
 
 # Health checks for orchestrators and load balancers: plain routes, outside Gradio's. The model
 # loads when app.py is imported, before the server listens; so once /healthz answers, the

@@ -1,4 +1,8 @@
-"""One app per test session, served on a free port, running on the offline stand-in model."""
+"""One app per test session, served on a free port, running offline (the model's stand-in).
+
+What these fixtures know of the app comes from tests/the_app.py (its call, its model), so the
+scaffolding's tests serve any app.
+"""
 
 import ctypes
 import json
@@ -18,10 +22,12 @@ sys.path.insert(0, str(PROJECT))
 
 # Before anything imports Gradio (some test files do): the app's own upload folder, as app.py has.
 import files  # noqa: E402
-from tests.standin import use_standin  # noqa: E402
 
-# Before anything imports huggingface_hub (gradio_client does): it reads HF_HOME at import.
-use_standin(Path(tempfile.mkdtemp(prefix="standin-hub-")))
+# Before anything imports huggingface_hub (gradio_client does), which reads these at import: a
+# Hugging Face cache of the tests' own, offline. The model's stand-in is laid there when the app
+# is first needed (app_module), by tests/the_app.py.
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="standin-hub-")
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 # glibc gives each thread that allocates its own memory arena and keeps freed memory there;
 # Gradio runs calls on a pool of threads, so resident memory climbs with no leak at all (the
@@ -89,7 +95,10 @@ def temp_folder_of_our_own(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app_module():
-    import app  # loads the stand-in through segmenter's real from_pretrained call
+    from tests import the_app
+
+    the_app.lay_model(Path(os.environ["HF_HOME"]))
+    import app  # loads the stand-in through the app's real loading code
 
     return app
 
@@ -185,18 +194,31 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def checked_pages():
+    """After each test: none of the pages it opened (tests/browser.py) tried to reach anything
+    but the app, saw its Content-Security-Policy breached, or logged an unexpected error."""
+    from tests import browser as pages
+
+    pages.OPENED.clear()
+    yield
+    pages.check_opened_pages()
+
+
 @pytest.fixture
 def held_model(app_module, monkeypatch):
     """The model, kept busy: each call starts (`started` is set), then waits until the test sets
     `release` (at the latest when the test ends). Yields (started, release)."""
-    started, release = threading.Event(), threading.Event()
-    real = app_module.predict_matte
+    from tests.the_app import MODEL
 
-    def held(image):
+    started, release = threading.Event(), threading.Event()
+    real = getattr(app_module, MODEL)
+
+    def held(*args, **kwargs):
         started.set()
         release.wait(timeout=60)
-        return real(image)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "predict_matte", held)
+    monkeypatch.setattr(app_module, MODEL, held)
     yield started, release
     release.set()

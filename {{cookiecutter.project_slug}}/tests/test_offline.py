@@ -5,7 +5,7 @@ model's pinned files into a given HF_HOME, from the Hub or from the mirror HF_EN
 (for an image build, or to carry to an air-gapped machine); `python app.py` then starts with
 HF_HUB_OFFLINE=1. This runs that command against tests/hub_mirror.py on 127.0.0.1, which serves
 the stand-in's files under the real repo id and revision beside files a real repo also holds,
-then starts app.py offline from that HF_HOME and gets a matte. Both run behind a proxy that
+then starts app.py offline from that HF_HOME and makes a call. Both run behind a proxy that
 records and refuses anything leaving the machine: the mirror is all they may reach.
 """
 
@@ -23,10 +23,10 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from gradio_client import Client, handle_file
+from gradio_client import Client
 from packaging.requirements import Requirement
-from PIL import Image
 
+from tests import the_app
 from tests.conftest import free_port, require
 from tests.hub_mirror import HubMirror
 from tests.standin import PROJECT, lay_fake_hub, model_ids
@@ -100,7 +100,7 @@ def test_the_readme_command_fetches_exactly_the_pinned_files(mirror, laid_hf_hom
 
 @pytest.mark.offline_start
 def test_the_app_starts_offline_from_there(mirror, environment, laid_hf_home, tmp_path):
-    """app.py with HF_HUB_OFFLINE=1 and that HF_HOME serves a matte, asking no one anything:
+    """app.py with HF_HUB_OFFLINE=1 and that HF_HOME answers a call, asking no one anything:
     not the mirror, which stays up and records, nor anything beyond (the proxy)."""
     mirror.requests.clear()
     port = free_port()
@@ -124,14 +124,8 @@ def test_the_app_starts_offline_from_there(mirror, environment, laid_hf_home, tm
         log.seek(0)
         assert app.poll() is None, log.read()
         assert httpx.get(f"{url}readyz").status_code == 200, log.read()
-        photo = tmp_path / "photo.png"
-        image = Image.new("RGB", (300, 200), (10, 10, 10))
-        image.paste((250, 250, 250), (100, 50, 200, 150))
-        image.save(photo)
         client = Client(url, verbose=False, download_files=tmp_path / "downloads")
-        matte = client.predict(image_path=handle_file(str(photo)), api_name="/matte")
-        alpha = Image.open(matte).getchannel("A")
-        assert alpha.getpixel((150, 100)) > 250 and alpha.getpixel((10, 10)) < 5
+        the_app.check(client.predict(**the_app.call(tmp_path)))
     finally:
         app.send_signal(signal.SIGTERM)  # as an orchestrator stops it
         app.wait(timeout=60)

@@ -1,13 +1,14 @@
-"""The editor behind a real nginx, under a path prefix, with nginx-location.conf as deployed.
+"""The app behind a real nginx, under a path prefix, with nginx-location.conf as deployed.
 
-The app runs in its own process with GRADIO_ROOT_PATH=/apps/tbi (Gradio reads it at launch,
-so the session's server, at the root, cannot be reused); nginx (Debian's package, as this
+The app runs in its own process with GRADIO_ROOT_PATH set to the file's prefix (Gradio reads it
+at launch, so the session's server, at the root, cannot be reused); nginx (Debian's package, as this
 user) listens on a free loopback port with a config written here around nginx-location.conf,
 whose only change is the app's port. Without nginx this test skips, saying why; under
-CI=true it fails. The same page at the root is what tests/test_frontend.py drives.
+CI=true it fails. What the test does with the app, it does through tests/the_app.py.
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,18 +16,19 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PIL import Image
+from gradio_client import Client
 
 import files
-from tests import test_frontend as frontend
+from tests import the_app
+from tests.browser import occupy_model, open_page, wait_for_queue_position, wait_until_ready
 from tests.conftest import free_port, require
-from tests.standin import STANDIN_CACHE, lay_fake_hub
 
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parents[1]
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
-PREFIX = "/apps/tbi"
+# The path prefix, as the file names it (/apps/<the project's name>).
+PREFIX = re.search(r"^location (/\S+)/ \{", (PROJECT / "nginx-location.conf").read_text(), re.M)[1]
 # Everything nginx writes stays under DIR; one process, as this user (no workers to switch to
 # another user); HTTP is the project's configuration, as deployed but for its ports.
 NGINX_CONF = """
@@ -59,12 +61,13 @@ def start_nginx(folder: Path, http: str) -> subprocess.Popen:
 
 
 def start_app(port: int, **env: str) -> subprocess.Popen:
-    """The app on the stand-in model, in its own process, on `port`, under PREFIX."""
-    lay_fake_hub(STANDIN_CACHE)  # here, once: apps started together would each write it
+    """app.py in its own process, on `port`, under PREFIX, offline: on the model the tests laid
+    in their Hugging Face cache (HF_HOME and HF_HUB_OFFLINE, which it inherits)."""
+    the_app.lay_model(Path(os.environ["HF_HOME"]))  # here: apps started at once would race
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ROOT_PATH": PREFIX, **env}
     # Gradio's folder as this process found it: the app there makes a folder of its own.
     env.setdefault("GRADIO_TEMP_DIR", str(files.SHARED))
-    return subprocess.Popen([sys.executable, "-m", "tests.standin"], cwd=PROJECT, env=env)
+    return subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT, env=env)
 
 
 def stop(*processes: subprocess.Popen | None) -> None:
@@ -74,7 +77,8 @@ def stop(*processes: subprocess.Popen | None) -> None:
             process.wait(timeout=30)
 
 
-def wait_until_ready(url: str, process: subprocess.Popen, what: str) -> None:
+def wait_for_200(url: str, process: subprocess.Popen, what: str) -> None:
+    """Until `url` answers 200 (a health check), while `process` runs: 2 minutes at most."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         try:
@@ -88,7 +92,7 @@ def wait_until_ready(url: str, process: subprocess.Popen, what: str) -> None:
 
 @pytest.fixture(scope="module")
 def proxied_url(tmp_path_factory):
-    """http://127.0.0.1:PORT/apps/tbi/: nginx in front of the app, both stopped afterwards."""
+    """http://127.0.0.1:PORT/PREFIX/: nginx in front of the app, both stopped afterwards."""
     require_nginx()
     folder = tmp_path_factory.mktemp("nginx")
     app_port, nginx_port = free_port(), free_port()
@@ -98,37 +102,35 @@ def proxied_url(tmp_path_factory):
     server = "server {\n" + f"    listen 127.0.0.1:{nginx_port};\n{location}" + "}\n"
     app, nginx = start_app(app_port), None
     try:
-        wait_until_ready(f"http://127.0.0.1:{app_port}/healthz", app, "the app")
+        wait_for_200(f"http://127.0.0.1:{app_port}/healthz", app, "the app")
         nginx = start_nginx(folder, server)
         url = f"http://127.0.0.1:{nginx_port}{PREFIX}/"
-        wait_until_ready(f"{url}readyz", nginx, "the app, through nginx,")  # health, proxied
+        wait_for_200(f"{url}readyz", nginx, "the app, through nginx,")  # health, proxied
         yield url
     finally:
         stop(nginx, app)
 
 
-def test_the_editor_works_under_a_path_prefix_through_nginx(browser, proxied_url, tmp_path):
-    """Page, assets, the client's connection, queue status, file downloads and the export,
-    all through /apps/tbi/: open_editor refuses every request outside it."""
-    # /apps/tbi (no slash) is sent on to the page.
+def test_the_app_works_under_a_path_prefix_through_nginx(browser, proxied_url, tmp_path):
+    """The page, its files, the client's connection, the queue's status and the results, all
+    through PREFIX: open_page refuses every request outside it."""
+    # PREFIX without its slash is sent on to the page.
     moved = httpx.get(proxied_url.rstrip("/"))
     assert moved.status_code == 301 and moved.headers["location"].endswith(f"{PREFIX}/")
 
-    page = frontend.open_editor(browser, proxied_url)
+    page = open_page(browser, proxied_url)
     try:
-        # The Python client through the proxy: a big photo keeps the model busy for a while...
-        busy = frontend.occupy_model(proxied_url, tmp_path)
-        # ...so the editor's upload waits in the queue, and says so.
-        frontend.upload(page, frontend.photo_bytes())
-        frontend.wait_for_queue_position(page)
-        frontend.wait_for_subject(page)  # the matte came back through the prefix
-        frontend.style_text(page)
-        pixels = frontend.export(page)
-        assert pixels.shape == (800, 1200, 3)  # the photo's full size
-        assert frontend.is_red(pixels).sum() > 2000  # with the red text
-        assert page.errors == []
-        # The cutout, downloaded by the Python client through the proxy, at full size.
-        assert Image.open(busy.result(timeout=120)).size == (6000, 6000)
+        wait_until_ready(page)  # connected through the prefix
+        # The Python client through the proxy: a big call keeps the model busy for a while...
+        busy = occupy_model(proxied_url, tmp_path)
+        # ...so the page's call waits in the queue, and says so.
+        the_app.start_on_page(page, tmp_path)
+        wait_for_queue_position(page)
+        the_app.finish_on_page(page)  # its result came back through the prefix
+        busy.result(timeout=120)  # and the Python client's (an error would raise here)
+        # A call through the proxy, checked as the app checks its results.
+        client = Client(proxied_url, verbose=False, download_files=tmp_path / "downloads")
+        the_app.check(client.predict(**the_app.call(tmp_path)))
     finally:
         page.close()
 

@@ -26,9 +26,9 @@ from gradio_client.exceptions import AppError
 
 import files
 import security
+from tests import the_app
 from tests.conftest import app_files, free_port, raw_call, require
-from tests.standin import STANDIN_CACHE, lay_fake_hub
-from tests.test_proxy import PREFIX, PROJECT, require_nginx, start_nginx, stop, wait_until_ready
+from tests.test_proxy import PREFIX, PROJECT, require_nginx, start_nginx, stop, wait_for_200
 
 pytestmark = pytest.mark.attack
 
@@ -103,16 +103,24 @@ def test_a_file_link_never_fetches_a_url(server_url, outside, scheme):
     assert outside.requests == []  # no request left the app
 
 
+def file_endpoint() -> str:
+    """The app's endpoint that takes a file (tests/the_app.py), without its slash."""
+    if the_app.FILE_PARAMETER is None:
+        pytest.skip("this app takes no file: nothing for Gradio to fetch or read")
+    return the_app.ENDPOINT.lstrip("/")
+
+
 def test_an_input_given_as_a_url_is_refused_before_anything_is_fetched(server_url, outside):
     """Gradio downloaded such an input with no size limit and kept it (50 MB here). The app takes
     uploads only, and says so; the client's own handle_file(url) gets the same answer."""
-    before = app_files()
+    endpoint, before = file_endpoint(), app_files()
     for url in (f"{outside.url}/big.png", f"https://127.0.0.1:{free_port()}/big.png"):
-        done = raw_call(server_url, "matte", {"path": url, "url": url})
+        done = raw_call(server_url, endpoint, {"path": url, "url": url})
         assert done["success"] is False and done["output"]["error"] == security.URL_REFUSED
     with pytest.raises(AppError, match="as uploads, not URLs"):
         Client(server_url, verbose=False).predict(
-            image_path=handle_file(f"{outside.url}/big.png"), api_name="/matte"
+            **{the_app.FILE_PARAMETER: handle_file(f"{outside.url}/big.png")},
+            api_name=the_app.ENDPOINT,
         )
     assert outside.requests == []
     assert app_files() == before  # nothing stored
@@ -127,7 +135,7 @@ def test_an_input_given_as_a_url_is_refused_before_anything_is_fetched(server_ur
 def test_inputs_naming_anything_but_an_upload_are_refused(server_url, path):
     """Held before the change, and still: local paths, other schemes, loopback, link-local and
     metadata addresses in any spelling."""
-    done = raw_call(server_url, "matte", {"path": path, "url": path})
+    done = raw_call(server_url, file_endpoint(), {"path": path, "url": path})
     assert done["success"] is False, done
 
 
@@ -270,10 +278,11 @@ def test_every_route_has_a_decided_fate(app_module):
         assert security.GRADIO.fullmatch(path.split("{")[0].rstrip("/=") or "/"), path
 
 
+NAME = the_app.ENDPOINT.lstrip("/")
 CLOSED = [
     # The queue's way round: these ran the function at once, past the queue and its bounds.
-    ("POST", "gradio_api/run/matte"), ("POST", "gradio_api/api/matte"),
-    ("POST", "gradio_api/call/matte"), ("POST", "gradio_api/call/v2/matte"),
+    ("POST", f"gradio_api/run/{NAME}"), ("POST", f"gradio_api/api/{NAME}"),
+    ("POST", f"gradio_api/call/{NAME}"), ("POST", f"gradio_api/call/v2/{NAME}"),
     # Run history (off) and its page; Gradio's monitoring dashboard; Gradio's own UI.
     ("GET", "gradio_api/runs"), ("GET", "gradio_api/run-history/buckets"),
     ("GET", "monitoring"), ("GET", "monitoring/summary"), ("GET", "assets/index.js"),
@@ -297,11 +306,13 @@ def test_gradio_routes_the_app_does_not_use_answer_404(server_url, method, path)
     assert answer.status_code == 404, (path, answer.status_code, answer.text[:200])
 
 
-def test_every_response_says_nosniff_and_carries_a_policy(server_url, client, make_photo):
-    result = client.predict(image_path=handle_file(str(make_photo())), api_name="/matte")
-    file = f"gradio_api/file={result}"
-    ours = ["", "ui/style.css", "healthz", "readyz", "openapi.json", "no-such-page"]
-    gradios = ["config", "gradio_api/info", file, "gradio_api/no-such-route", "gradio_api/runs"]
+def test_every_response_says_nosniff_and_carries_a_policy(server_url, tmp_path):
+    result = Client(server_url, verbose=False, download_files=False).predict(
+        **the_app.call(tmp_path)
+    )  # where the app's result is, for a file: on the server
+    served = [f"gradio_api/file={result['path']}"] if isinstance(result, dict) else []
+    ours = ["", "healthz", "readyz", "openapi.json", "no-such-page"]
+    gradios = ["config", "gradio_api/info", "gradio_api/no-such-route", "gradio_api/runs", *served]
     for path in ours + gradios:
         answer = httpx.get(server_url + path)
         assert answer.headers.get("x-content-type-options") == "nosniff", path
@@ -309,29 +320,31 @@ def test_every_response_says_nosniff_and_carries_a_policy(server_url, client, ma
         assert answer.headers.get("content-security-policy") == policy, path
 
 
-def test_one_session_holds_at_most_a_quarter_of_the_queue(server_url, held_model, make_photo):
+def test_one_session_holds_at_most_a_quarter_of_the_queue(server_url, held_model, tmp_path):
     """One caller filled the whole queue (33 calls accepted, every other visitor turned away).
     Now a session has at most MAX_JOBS_PER_SESSION calls waiting or running; others get in."""
     started, release = held_model
-    path = upload(server_url, "photo.jpg", make_photo().read_bytes())
     config = httpx.get(f"{server_url}config").json()
-    fn = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "matte")
+    fn = next(d["id"] for d in config["dependencies"] if d.get("api_name") == NAME)
 
-    def join(session):
-        body = {"data": [{"path": path, "meta": {"_type": "gradio.FileData"}}], "fn_index": fn,
-                "session_hash": session}  # fmt: skip
+    def join(session):  # whatever the data: the call waits behind the held one all the same
+        body = {"data": [None], "fn_index": fn, "session_hash": session}
         return httpx.post(f"{server_url}gradio_api/queue/join", json=body)
 
+    running = Client(server_url, verbose=False, download_files=tmp_path).submit(
+        **the_app.call(tmp_path)
+    )  # the model is held while it runs: the calls below wait
     try:
+        assert started.wait(timeout=30)
         joined = [join("greedy").status_code for _ in range(security.MAX_JOBS_PER_SESSION)]
         assert joined == [200] * security.MAX_JOBS_PER_SESSION
-        assert started.wait(timeout=30)
         refused = join("greedy")
         assert refused.status_code == 429, refused.text
-        assert f"has {security.MAX_JOBS_PER_SESSION} calls waiting" in refused.json()["detail"]
+        assert refused.json()["detail"] == security.BUSY_SESSION
         assert join("someone-else").status_code == 200
     finally:
         release.set()
+    running.result(timeout=60)
     # Its calls done, the session may call again.
     deadline = time.monotonic() + 60
     while join("greedy").status_code == 429 and time.monotonic() < deadline:
@@ -390,20 +403,21 @@ def operated(tmp_path_factory):
     app_port, nginx_port = free_port(), free_port()
     location = (PROJECT / "nginx-location.conf").read_text()
     location = location.replace("127.0.0.1:7860", f"127.0.0.1:{app_port}")
-    lay_fake_hub(STANDIN_CACHE)
+    hf_home = tmp_path_factory.mktemp("hf-home")
+    the_app.lay_model(hf_home)
     with Outside() as hub:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "GRADIO_"))}
-        env |= {"HF_HOME": str(STANDIN_CACHE), "HF_ENDPOINT": hub.url, "HF_TOKEN": "hf_OPERATOR",
+        env |= {"HF_HOME": str(hf_home), "HF_ENDPOINT": hub.url, "HF_TOKEN": "hf_OPERATOR",
                 "GRADIO_RUN_HISTORY": "True", "GRADIO_SERVER_PORT": str(app_port),
                 "GRADIO_ROOT_PATH": PREFIX, "GRADIO_TEMP_DIR": str(gradio_folder)}  # fmt: skip
         app = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT, env=env)
         nginx = None
         try:
-            wait_until_ready(f"http://127.0.0.1:{app_port}/readyz", app, "the app")
+            wait_for_200(f"http://127.0.0.1:{app_port}/readyz", app, "the app")
             server = "server {\n" + f"    listen {nginx_port};\n{location}" + "}\n"
             nginx = start_nginx(folder, server)
             url = f"http://{address}:{nginx_port}{PREFIX}/"
-            wait_until_ready(f"{url}readyz", nginx, "the app, through nginx,")
+            wait_for_200(f"{url}readyz", nginx, "the app, through nginx,")
             direct = f"http://127.0.0.1:{app_port}/"
             yield dict(url=url, direct=direct, hub=hub, gradio_folder=gradio_folder, app=app)
         finally:

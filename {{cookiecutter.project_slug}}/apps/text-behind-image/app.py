@@ -24,9 +24,6 @@ import os
 from pathlib import Path
 
 import gradio as gr
-from fastapi import Request
-from fastapi.responses import FileResponse, PlainTextResponse, Response
-from fastapi.staticfiles import StaticFiles
 from gradio.data_classes import FileData
 from PIL import Image, ImageChops
 
@@ -45,7 +42,6 @@ MODEL_CONCURRENCY = 8 if os.environ.get("SPACES_ZERO_GPU") else 1
 {%- else %}
 MODEL_CONCURRENCY = 1  # one device: a second forward at the same time would only compete
 {%- endif %}
-STATIC = Path(__file__).parent / "static"
 
 # FastAPI's /docs and /redoc pages load their scripts from a public CDN: off (the app calls out
 # to no one; the API's description stays at /openapi.json, and gradio_client's at
@@ -114,29 +110,8 @@ def remove_background(image_path: FileData) -> FileData:
     return save_png(cutout)
 
 
-# A React or Svelte frontend is built into static/ by `npm run build`. Until then the API
-# still serves (`python dev.py` serves the page from Vite's dev server instead), and "/" says
-# what is missing; deploy.py refuses to upload a Space without the build.
-NOT_BUILT = "static/index.html is missing: see README.md to build the frontend."
-
-
-@app.get("/")
-def index() -> Response:
-    if not (STATIC / "index.html").is_file():
-        return PlainTextResponse(NOT_BUILT, status_code=503)
-    return FileResponse(STATIC / "index.html")
-
-
-# Gradio owns /static and /assets, so the editor's files live under /ui, and the page asks
-# for them as "ui/..." (relative): the same page works at / and under a proxy's path prefix.
-# A route, not app.mount(): behind a proxy that strips the prefix (GRADIO_ROOT_PATH set),
-# a Starlette mount looks for the prefix in the path and answers 404 for every file.
-ui_files = StaticFiles(directory=STATIC, check_dir=False)
-
-
-@app.get("/ui/{path:path}")
-async def ui(path: str, request: Request):
-    return await ui_files.get_response(path, request.scope)
+# The page: static/index.html at /, its files under /ui/ (server.add_page says why there).
+server.add_page(app, Path(__file__).parent / "static")
 
 
 def warm_up() -> None:

@@ -310,3 +310,15 @@ def test_no_page_of_the_app_loads_scripts_from_elsewhere(server_url):
     for path in ("docs", "redoc"):
         assert httpx.get(server_url + path).status_code == 404, path
     assert httpx.get(server_url + "openapi.json").json()["info"]["title"]
+
+
+def test_the_warm_up(app_module, monkeypatch):
+{%- if cookiecutter.zerogpu == "yes" %}
+    """On ZeroGPU a GPU is attached only while a call runs: no forward pass at start-up."""
+{%- else %}
+    """One forward pass on a tiny image at start-up: the first visitor does not pay for it."""
+{%- endif %}
+    calls = []
+    monkeypatch.setattr(app_module, "predict_matte", lambda image: calls.append(image.size))
+    app_module.warm_up()
+    assert calls == {{ "[]" if cookiecutter.zerogpu == "yes" else "[(64, 64)]" }}

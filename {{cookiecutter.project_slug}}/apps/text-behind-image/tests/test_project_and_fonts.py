@@ -50,10 +50,9 @@ from tests.test_refine import paint
 
 pytestmark = pytest.mark.browser
 
-# test_frontend.py's fixtures, used here too: `page`, and `checked_pages` (autouse): every page
-# a test opens must ask nothing off the app, breach no policy and log no unexpected error.
+# test_frontend.py's fixture `page`, used here too (conftest's `checked_pages` checks every page
+# a test opens: nothing asked off the app, no policy breached, no unexpected error logged).
 page = test_frontend.page
-checked_pages = test_frontend.checked_pages
 
 # A TrueType font of the machine's: a serif, so its letters are not the fallback's (sans-serif).
 DEJAVU_SERIF = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf")

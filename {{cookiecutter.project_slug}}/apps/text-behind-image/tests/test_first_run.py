@@ -14,7 +14,6 @@ from PIL import Image
 
 from tests.test_frontend import (
     DARK,
-    checked_pages,  # noqa: F401 (autouse: the pages here are checked too)
     drag_on_stage,
     export,
     is_red,

@@ -10,8 +10,7 @@ stroke must change the exported PNG, and checks that it changed nothing anywhere
 import numpy as np
 import pytest
 
-from tests.test_frontend import (  # noqa: F401 (checked_pages: the autouse fixture, by name)
-    checked_pages,
+from tests.test_frontend import (
     export,
     is_red,
     move_text,

@@ -27,6 +27,7 @@ import pytest
 from PIL import Image
 
 import security
+from tests.browser import occupy_model, open_page, wait_for_queue_position  # noqa: F401
 from tests.conftest import require
 
 pytestmark = pytest.mark.browser
@@ -47,65 +48,13 @@ def photo_bytes(size=(1200, 800), box=(600, 200, 1000, 600), exif=None) -> bytes
     return out.getvalue()
 
 
-# Reports every Content-Security-Policy breach the page sees (the console reports them too).
-CSP_SPY = """
-addEventListener("securitypolicyviolation", (e) =>
-  window.cspViolation(`${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));
-"""
-OPENED = []  # the pages this test opened: checked when it ends (checked_pages)
-
-
 def open_editor(browser, url, init_script=None, ready=True, before=None, **options):
-    """A page with the editor loaded and connected (`ready`). Every request that is not to the
-    app (under `url`) is refused and recorded in page.off_origin; every request in
-    page.requests, console errors in page.errors, CSP breaches in page.csp_violations.
-    `before(page)` runs before the page loads; `options` go to new_page (a phone's viewport,
-    touch); a desktop window by default."""
-    options = {"viewport": {"width": 1280, "height": 800}, **options}
-    page = browser.new_page(accept_downloads=True, **options)
-    page.errors, page.csp_violations, page.off_origin, page.requests = [], [], [], []
-    page.expose_function("cspViolation", lambda text: page.csp_violations.append(text))
-    page.add_init_script(CSP_SPY)
-    if init_script:
-        page.add_init_script(init_script)
-    page.allowed_errors = []  # patterns of console errors a test expects (checked_pages)
-
-    def console(message):
-        if message.type == "error":
-            page.errors.append(message.text)
-        if "Content Security Policy" in message.text:
-            page.csp_violations.append(message.text)
-
-    def refuse(route):
-        page.off_origin.append(route.request.url)
-        route.abort()
-
-    page.on("console", console)
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.context.on("request", lambda r: page.requests.append(r.url))
-    # On the context: the export's worker asks through it too.
-    page.context.route(lambda u: not u.startswith(url), refuse)
-    if before:
-        before(page)
-    page.goto(url)
+    """The editor's page (tests/browser.py's open_page, watched as it says), loaded and
+    connected (`ready`)."""
+    page = open_page(browser, url, init_script=init_script, before=before, **options)
     if ready:
         wait_for_status(page, "Ready")
-    OPENED.append(page)
     return page
-
-
-@pytest.fixture(autouse=True)
-def checked_pages():
-    """After each test: none of its pages tried to reach anything but the app, none saw its
-    Content-Security-Policy breached, and none logged an error the test did not expect."""
-    OPENED.clear()
-    yield
-    for page in OPENED:
-        assert page.off_origin == [], f"requests not to the app: {page.off_origin}"
-        assert page.csp_violations == [], page.csp_violations
-        expected = re.compile("|".join(page.allowed_errors) or "$^")
-        assert [e for e in page.errors if not expected.search(e)] == []
-    OPENED.clear()
 
 
 @pytest.fixture
@@ -126,32 +75,6 @@ def wait_for_subject(page):
     page.get_by_test_id("foreground").wait_for(state="visible", timeout=30_000)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=status]').dataset.kind !== 'busy'"
-    )
-
-
-def occupy_model(url: str, tmp_path: Path):
-    """A Python client's 36 MP /remove_background call, running once this returns: it keeps
-    the model busy for seconds, so an upload made now waits in the queue. Returns the job."""
-    from gradio_client import Client, handle_file
-    from gradio_client.utils import Status
-
-    big = tmp_path / "36mp.jpg"
-    big.write_bytes(photo_bytes(size=(6000, 6000), box=(1000, 1000, 5000, 5000)))
-    client = Client(url, verbose=False, download_files=tmp_path / "downloads")
-    job = client.submit(image_path=handle_file(str(big)), api_name="/remove_background")
-    deadline = time.monotonic() + 60
-    while job.status().code != Status.PROCESSING:
-        assert time.monotonic() < deadline, "the 36 MP call did not start"
-        time.sleep(0.05)
-    return job
-
-
-def wait_for_queue_position(page):
-    """The status line shows the upload waiting, first in the queue."""
-    page.wait_for_function(
-        "() => /queue.*position 1/i.test(document.querySelector('[data-testid=status]')"
-        ".textContent)",
-        timeout=30_000,
     )
 
 
