@@ -80,12 +80,12 @@ RENAMED = {"index.html", "package.json", "package-lock.json"}
 def test_frontend_sources_survive_generation_byte_for_byte(bake, app, frontend):
     """JSX braces, Svelte blocks, ${} and JSDoc {{...}} look like Jinja: none may be rendered."""
     project = bake(next(v for v in VARIANTS if (v["app"], v["frontend"]) == (app, frontend)))
-    pairs, apps = [], TEMPLATE / "apps"
-    for own in (apps / app / "frontends" / frontend, TEMPLATE / "frontends" / frontend):
+    pairs, pages = [], TEMPLATE / "apps" / app / "frontends"  # the app's pages, then the common
+    for own in (pages / frontend, TEMPLATE / "frontends" / frontend):
         pairs += [(s, project / s.relative_to(own)) for s in own.rglob("*")
                   if s.name not in RENAMED]  # fmt: skip
     lib = project / SHARED_DIR[frontend]
-    shared = (TEMPLATE / "apps" / app / "frontends" / "shared").glob("*")
+    shared = (pages / "shared").glob("*")
     tests = (".test.js", ".setup.js", ".mjs")  # beside the tests, not the modules
     skip = (*tests, ".vite.js") if frontend == "vanilla" else tests
     pairs += [(s, lib / s.name) for s in shared if not s.name.endswith(skip)]

@@ -127,7 +127,9 @@ def test_the_app_works_under_a_path_prefix_through_nginx(browser, proxied_url, t
         the_app.start_on_page(page, tmp_path)
         wait_for_queue_position(page)
         the_app.finish_on_page(page)  # its result came back through the prefix
-        busy.result(timeout=120)  # and the Python client's (an error would raise here)
+        result = busy.result(timeout=120)  # and the Python client's (an error would raise)
+        if the_app.FILE_PARAMETER:  # files in, files out: the result is a file it downloaded
+            assert Path(result).is_file(), result
         # A call through the proxy, checked as the app checks its results.
         client = Client(proxied_url, verbose=False, download_files=tmp_path / "downloads")
         the_app.check(client.predict(**the_app.call(tmp_path)))

@@ -154,7 +154,8 @@ def test_nginx_sets_the_cookie_once_and_gradio_client_keeps_it(nginx, tmp_path):
         the_app.check(client.predict(**the_app.call(tmp_path)))
     kept = client.cookies[COOKIE]
     routes = {r["path"].split("?")[0] for r in proxy.requests() if r["key"] == kept}
-    assert {f"{PREFIX}/gradio_api/queue/join", f"{PREFIX}/gradio_api/queue/data"} <= routes, routes
+    wanted = ["queue/join", "queue/data", *(["upload"] if the_app.FILE_PARAMETER else [])]
+    assert {f"{PREFIX}/gradio_api/{route}" for route in wanted} <= routes, routes
     assert len(proxy.replicas_of(kept)) == 1
 
 
@@ -186,7 +187,9 @@ def test_every_visitor_stays_on_one_replica_and_both_replicas_serve(
         for page in sessions:
             the_app.finish_on_page(page)  # each gets its result
         for job in busy:
-            job.result(timeout=120)  # the big calls succeeded too (an error would raise here)
+            result = job.result(timeout=120)  # the big calls succeeded too (errors raise)
+            if the_app.FILE_PARAMETER:  # files in, files out
+                assert Path(result).is_file(), result
         keys = {key_of(page): replica for replica, ps in visitors.items() for page in ps}
     finally:
         for page in pages:
