@@ -6,6 +6,7 @@ misspelt field fails too), with this process's network refused. The schemas cann
 whether the parts fit together, or fit the app: the other tests check that.
 """
 
+import json
 import re
 import socket
 from pathlib import Path
@@ -133,3 +134,28 @@ def test_the_probes_ask_what_the_app_answers(server_url):
     for probe in probes.values():
         assert probe["port"] == "http"
         assert httpx.get(server_url.rstrip("/") + probe["path"]).status_code == 200
+
+
+def test_the_pods_run_the_image_the_dockerfile_builds():
+    """The Deployment's image is the Dockerfile's, as README.md builds, tags and pushes it: the
+    same user, port and command, and the HEALTHCHECK asks what the readiness probe asks."""
+    dockerfile = (PROJECT / "Dockerfile").read_text()
+    (container,) = load()["Deployment"]["spec"]["template"]["spec"]["containers"]
+    readme = (PROJECT / "README.md").read_text()
+    assert f"docker push {container['image']}\n" in readme, container["image"]
+    assert re.search(r"^USER 1000:1000$", dockerfile, re.M)
+    security = container["securityContext"]
+    assert (security["runAsUser"], security["runAsGroup"], security["runAsNonRoot"]) == (
+        1000,
+        1000,
+        True,
+    )
+    (port,) = container["ports"]
+    assert re.findall(r"^EXPOSE (\d+)$", dockerfile, re.M) == [str(port["containerPort"])]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert re.findall(r"GRADIO_SERVER_PORT=(\d+)", dockerfile) == [env["GRADIO_SERVER_PORT"]]
+    assert re.findall(r"GRADIO_SERVER_NAME=(\S+)", dockerfile) == [env["GRADIO_SERVER_NAME"]]
+    (command,) = re.findall(r"^CMD (\[.*\])$", dockerfile, re.M)
+    assert json.loads(command) == container["command"]
+    (healthcheck,) = re.findall(r"^HEALTHCHECK .*\\\n\s+CMD (\[.*\])$", dockerfile, re.M)
+    assert container["readinessProbe"]["httpGet"]["path"] in healthcheck

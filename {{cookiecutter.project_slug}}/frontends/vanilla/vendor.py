@@ -125,6 +125,9 @@ def main() -> None:
     staging = Path(tempfile.mkdtemp(prefix="vendor-", dir=VENDOR.parent))
     try:
         count = sum(len(extract(name, tarball(name, *pin), staging)) for name, *pin in packages)
+        # mkdtemp's folder is private (0700); these files are the page's, read by whoever serves
+        # it (a container's app user, a web server): as readable as the rest of static/.
+        staging.chmod(0o755)
         shutil.rmtree(VENDOR, ignore_errors=True)
         staging.rename(VENDOR)
     finally:
