@@ -1,5 +1,6 @@
 """Bake each variant once per session and share it between the tests that inspect it."""
 
+import hashlib
 import itertools
 import json
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 OPTIONS = json.loads((ROOT / "cookiecutter.json").read_text())
@@ -105,34 +107,50 @@ def frontend_files(project: Path, frontend: str) -> dict[str, bytes]:
     return found
 
 
+def shared_folder(tmp_path_factory) -> Path:
+    """A folder every worker of this run shares (pytest -n: xdist's workers each have a basetemp
+    under one parent), the run's own: what one worker installed, the others use."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
-def built(bake):
+def built(bake, tmp_path_factory):
     """built(answers) -> the baked project after `npm ci` (and `npm run build` for Vite).
 
-    A bake whose frontend files are byte for byte those of a bake already built shares its
-    install (node_modules, linked) and its build (static/, copied) instead of making its own:
-    the same files in, the same files out, and some 45 s saved a bake. Its own `npm test` and
-    generated tests still run in it."""
-    installed = {}  # project -> (its frontend's files) for each project that ran npm itself
+    A bake whose frontend files are byte for byte those of a bake already built, by this worker
+    or another, shares its install (node_modules, linked) and its build (static/, copied)
+    instead of making its own: the same files in, the same files out, and some 45 s saved a
+    bake. Its own `npm test` and generated tests still run in it."""
+    shared = shared_folder(tmp_path_factory) / "npm"
+    shared.mkdir(exist_ok=True)
 
     def _built(answers):
         project = bake(answers)
-        if project in installed or (npm_dir(project, answers) / "node_modules").exists():
+        if (npm_dir(project, answers) / "node_modules").exists():
             return project
         assert shutil.which("npm"), "Node.js and npm are required to test the frontends"
-        mine = frontend_files(project, answers["frontend"])
-        twin = next((p for p, files in installed.items() if files == mine), None)
-        if twin is None:
-            npm(["ci"], npm_dir(project, answers))
-            if answers["frontend"] != "vanilla":
-                npm(["run", "build"], npm_dir(project, answers))
-            installed[project] = mine
-        else:
-            (npm_dir(project, answers) / "node_modules").symlink_to(
-                npm_dir(twin, answers) / "node_modules", target_is_directory=True
-            )
-            if answers["frontend"] != "vanilla":
-                shutil.copytree(twin / "static", project / "static", dirs_exist_ok=True)
+        files = frontend_files(project, answers["frontend"])
+        key = hashlib.sha256(json.dumps(
+            [answers["frontend"], sorted((name, hashlib.sha256(content).hexdigest())
+                                          for name, content in files.items())]
+        ).encode()).hexdigest()[:16]  # fmt: skip
+        with FileLock(shared / f"{key}.lock"):  # a twin being built elsewhere: wait for it
+            record = shared / f"{key}.json"
+            twin = Path(json.loads(record.read_text())) if record.exists() else None
+            if twin is None:
+                npm(["ci"], npm_dir(project, answers))
+                if answers["frontend"] != "vanilla":
+                    npm(["run", "build"], npm_dir(project, answers))
+                record.write_text(json.dumps(str(project)))
+                return project
+        (npm_dir(project, answers) / "node_modules").symlink_to(
+            npm_dir(twin, answers) / "node_modules", target_is_directory=True
+        )
+        if answers["frontend"] != "vanilla":
+            shutil.copytree(twin / "static", project / "static", dirs_exist_ok=True)
         return project
 
     return _built

@@ -36,7 +36,9 @@ import pytest
 import yaml
 from conftest import OPTIONS, VARIANTS, front_matter, variant_id
 
-pytestmark = pytest.mark.container
+# One worker of a parallel run (pytest -n) takes the whole module: the bases and the build cache
+# are made once, and the second image reuses the first's layers.
+pytestmark = [pytest.mark.container, pytest.mark.xdist_group("container")]
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CACHE = Path(
@@ -456,10 +458,6 @@ def test_the_image_builds_starts_serves_and_stops(podman, bases, torch_index, ba
         assert list((tmp_path / "after").rglob("*")) == [], "the app's files stay behind"
     finally:
         podman("rm", "-f", container, check=False)
-
-
-def test_zz_measurements(request):
-    """Prints what the image tests measured (pytest -s), for docs/container.md."""
-    if not MEASURED:
-        pytest.skip("no image was built in this run")
+    # What was measured so far, for docs/container.md (pytest -s shows it).
     print("\n" + "\n".join(f"  {key}: {value}" for key, value in MEASURED.items()))
+

@@ -43,7 +43,8 @@ from conftest import OPTIONS, front_matter
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-pytestmark = pytest.mark.index
+# One worker of a parallel run (pytest -n) takes the module: `builds` resolves once.
+pytestmark = [pytest.mark.index, pytest.mark.xdist_group("index")]
 
 # The requirements differ by model family, ZeroGPU and MCP only: one model stands for each family.
 FAMILY_MODEL = {"birefnet": "birefnet", "segformer": "segformer-clothes"}

@@ -18,6 +18,7 @@ SOAK_REQUESTS sets the length (240 by default, under a minute on 2 cores):
     SOAK_REQUESTS=1000 pytest -m soak -s
 """
 
+import ctypes
 import gc
 import os
 import random
@@ -47,6 +48,15 @@ def status(key: str) -> float:
         if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
     pytest.skip("no /proc/self/status on this system")
+
+
+def trim() -> None:
+    """Hand glibc's free pages back to the system (malloc_trim): what the process still holds is
+    then what it uses. Without it, one round that happens to free a big photo's buffers in the
+    middle of an arena leaves them resident, and the soak's RSS steps by 30-40 MB with no leak."""
+    libc = ctypes.CDLL(None)
+    if hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 def open_fds() -> int:
@@ -95,6 +105,7 @@ def test_a_soak_of_mixed_requests_leaks_nothing(server_url, app_module, tmp_path
         for t in threads:
             t.join(timeout=600)
         gc.collect()
+        trim()
         samples.append((start + len(batch), status("VmRSS"), open_fds()))
         traced += len(batch) if tracemalloc.is_tracing() else 0
     python_growth = (tracemalloc.get_traced_memory()[0] - python_before) / 1e3 / traced

@@ -599,6 +599,12 @@ def test_javascript_client_calls_both_endpoints(server_url, tmp_path):
     assert matte[240, 440, 1] > 250 and matte[240, 100, 1] < 5
 
 
+# How long the editor waits for a lost backend, as backend.js says.
+SOURCES = (PROJECT / "static", PROJECT / "frontend" / "src" / "lib")  # vanilla's; Vite's
+BACKEND_JS = next(folder / "backend.js" for folder in SOURCES if (folder / "backend.js").exists())
+RECONNECT_FOR_MS = int(re.search(r"RECONNECT_FOR = ([0-9_]+);", BACKEND_JS.read_text())[1])
+
+
 def start_server(port: int) -> subprocess.Popen:
     """The app in its own process (`python -m tests.standin`), so the test can stop it."""
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port)}
@@ -617,15 +623,20 @@ def start_server(port: int) -> subprocess.Popen:
 def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser, tmp_path):
     """The server goes away mid-request and comes back: the editor says so and sends the
     photo again by itself. Gone for longer, the page says so and Try again sends the photo
-    once it is back. The user's text and style stay, with no reload."""
+    once it is back. The user's text and style stay, with no reload.
+
+    The page's clock is Playwright's (it runs as the real one until told otherwise): it stands
+    still while the server restarts, however long a busy machine takes to start it, and jumps
+    over the editor's wait (RECONNECT_FOR in backend.js) instead of sitting through it."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = start_server(port)
-    page = open_editor(browser, f"http://127.0.0.1:{port}/")
+    page = open_editor(browser, f"http://127.0.0.1:{port}/", before=lambda p: p.clock.install())
     # What the browser and the Gradio client log while the server is gone.
     page.allowed_errors += ["ERR_CONNECTION_REFUSED", "ERR_INCOMPLETE_CHUNKED_ENCODING",
                             "network error", "Connection errored out"]  # fmt: skip
+    lost = "Lost the connection to the backend: reconnecting"
     try:
         style_text(page, "KEEP ME")
         occupy_model(f"http://127.0.0.1:{port}/", tmp_path)
@@ -633,14 +644,18 @@ def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser, tmp_pa
         wait_for_queue_position(page)  # the page's photo waits behind the busy model
         server.kill()  # mid-request
         server.wait(timeout=30)
-        wait_for_status(page, "Lost the connection to the backend: reconnecting", "busy")
+        wait_for_status(page, lost, "busy")
+        page.clock.pause_at(page.evaluate("Date.now()") + 1)
         server = start_server(port)
+        page.clock.resume()
         wait_for_subject(page)  # tried again by itself
         wait_for_status(page, "Done", "done")
 
         server.terminate()  # gone for longer than the editor waits
         server.wait(timeout=30)
         upload(page, photo_bytes(box=(100, 100, 500, 500)))
+        wait_for_status(page, lost, "busy")
+        page.clock.fast_forward(RECONNECT_FOR_MS + 2_000)
         page.wait_for_function(
             "() => document.querySelector('[data-testid=status]').dataset.kind === 'error'",
             timeout=60_000,
