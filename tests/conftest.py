@@ -107,6 +107,9 @@ def frontend_files(project: Path, frontend: str) -> dict[str, bytes]:
     return found
 
 
+WRITTEN_BY_TOOLS = {".tmp", ".vite", ".vitest", ".cache"}  # in node_modules
+
+
 def shared_folder(tmp_path_factory) -> Path:
     """A folder every worker of this run shares (pytest -n: xdist's workers each have a basetemp
     under one parent), the run's own: what one worker installed, the others use."""
@@ -121,7 +124,7 @@ def built(bake, tmp_path_factory):
     """built(answers) -> the baked project after `npm ci` (and `npm run build` for Vite).
 
     A bake whose frontend files are byte for byte those of a bake already built, by this worker
-    or another, shares its install (node_modules, linked) and its build (static/, copied)
+    or another, shares its install (node_modules, its packages linked) and its build (static/, copied)
     instead of making its own: the same files in, the same files out, and some 45 s saved a
     bake. Its own `npm test` and generated tests still run in it."""
     shared = shared_folder(tmp_path_factory) / "npm"
@@ -146,9 +149,13 @@ def built(bake, tmp_path_factory):
                     npm(["run", "build"], npm_dir(project, answers))
                 record.write_text(json.dumps(str(project)))
                 return project
-        (npm_dir(project, answers) / "node_modules").symlink_to(
-            npm_dir(twin, answers) / "node_modules", target_is_directory=True
-        )
+        # Each package linked, as pnpm lays them; the folders tools write to stay the project's
+        # own (tsc -b's build info, Vite's and Vitest's caches): twins test at the same time.
+        mine = npm_dir(project, answers) / "node_modules"
+        mine.mkdir()
+        for entry in (npm_dir(twin, answers) / "node_modules").iterdir():
+            if entry.name not in WRITTEN_BY_TOOLS:
+                (mine / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
         if answers["frontend"] != "vanilla":
             shutil.copytree(twin / "static", project / "static", dirs_exist_ok=True)
         return project
