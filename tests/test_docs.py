@@ -40,7 +40,7 @@ COVERED = {
         "tests/test_make_it_your_own.py::test_the_converted_project_passes_its_full_suite"
     ),
     # The template's own tests: README.md's test command, run verbatim by .ci/run.
-    r"python -m pytest tests(/[\w./:-]+)?( -q)?": ".ci/run",
+    r"python -m pytest( -n 2 --dist loadgroup)? tests(/[\w./:-]+)?( -q)?": ".ci/run",
     # A generated project's commands, run by the full runs of tests/test_bake.py
     # (npm ci, the Vite build, npm test, the generated pytest with and without markers).
     r"npm (--prefix frontend )?(ci|run build|test)": (
@@ -268,6 +268,9 @@ def test_every_doc_command_is_run_somewhere():
     )
 
 
+COMMAND_RUN_BY_CI = next(pattern for pattern, target in COVERED.items() if target == ".ci/run")
+
+
 def test_covered_targets_exist():
     readme_command = re.search(
         r"<!-- test-command.*?-->\s*```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.S
@@ -276,7 +279,7 @@ def test_covered_targets_exist():
     for pattern, target in COVERED.items():
         if target == ".ci/run":
             assert (ROOT / ".ci" / "run").is_file()
-            assert readme_command and "python -m pytest tests" in readme_command.group(1)
+            assert readme_command and re.search(COMMAND_RUN_BY_CI, readme_command.group(1))
             continue
         file, _, name = target.partition("::")
         source = (ROOT / file).read_text() if (ROOT / file).exists() else ""
