@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -68,6 +69,12 @@ def variant_id(variant):
     return "-".join(variant[key] for key in CODE_OPTIONS)
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def npm(args, cwd):
     """Run npm. Every bake shares npm's cache (~/.npm): installs after the first stay local."""
     result = subprocess.run(
@@ -124,9 +131,9 @@ def built(bake, tmp_path_factory):
     """built(answers) -> the baked project after `npm ci` (and `npm run build` for Vite).
 
     A bake whose frontend files are byte for byte those of a bake already built, by this worker
-    or another, shares its install (node_modules, its packages linked) and its build (static/, copied)
-    instead of making its own: the same files in, the same files out, and some 45 s saved a
-    bake. Its own `npm test` and generated tests still run in it."""
+    or another, shares its install (node_modules, its packages linked) and its build (static/,
+    copied) instead of making its own: the same files in, the same files out, and some 45 s
+    saved a bake. Its own `npm test` and generated tests still run in it."""
     shared = shared_folder(tmp_path_factory) / "npm"
     shared.mkdir(exist_ok=True)
 

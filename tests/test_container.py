@@ -25,7 +25,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -34,7 +33,7 @@ from urllib.parse import quote
 
 import pytest
 import yaml
-from conftest import OPTIONS, VARIANTS, front_matter, variant_id
+from conftest import OPTIONS, VARIANTS, free_port, front_matter, variant_id
 
 # One worker of a parallel run (pytest -n) takes the whole module: the bases and the build cache
 # are made once, and the second image reuses the first's layers.
@@ -348,12 +347,6 @@ class Mirror:
     def close(self):
         self.process.stdin.close()
         self.process.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.parametrize("variant", IMAGE_BAKES, ids=variant_id)

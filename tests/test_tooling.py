@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from conftest import FULL_VARIANTS, OPTIONS, ROOT, VARIANTS, variant_id
+from conftest import FULL_VARIANTS, OPTIONS, ROOT, VARIANTS, free_port, variant_id
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
@@ -53,12 +53,6 @@ def tool(name: str) -> str:
     found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
     assert found, f"{name} is missing: pip install -r requirements-dev.txt"
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- Deploy -------------------------------------------------------------------------------

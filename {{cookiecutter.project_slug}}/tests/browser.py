@@ -80,10 +80,10 @@ def occupy_model(url: str, folder: Path):
     client = Client(url, verbose=False, download_files=folder / "downloads")
     jobs = [client.submit(**the_app.call(folder, big=True)) for _ in range(2)]
     deadline = time.monotonic() + 60
-    while sorted(job.status().code.name for job in jobs) != ["IN_QUEUE", "PROCESSING"]:
-        assert time.monotonic() < deadline, [job.status().code for job in jobs]
+    while set(codes := [job.status().code for job in jobs]) != {Status.PROCESSING, Status.IN_QUEUE}:
+        assert time.monotonic() < deadline, codes
         time.sleep(0.05)
-    return next(job for job in jobs if job.status().code == Status.IN_QUEUE)
+    return jobs[codes.index(Status.IN_QUEUE)]  # read once: the queued one may start right after
 
 
 def wait_until_ready(page) -> None:

@@ -18,7 +18,6 @@ SOAK_REQUESTS sets the length (240 by default, under a minute on 2 cores):
     SOAK_REQUESTS=1000 pytest -m soak -s
 """
 
-import ctypes
 import gc
 import os
 import random
@@ -32,7 +31,7 @@ from gradio_client.exceptions import AppError
 
 import files
 from tests import the_app
-from tests.conftest import app_files
+from tests.conftest import app_files, libc
 
 REQUESTS = int(os.environ.get("SOAK_REQUESTS", "240"))
 CALLERS = 8
@@ -54,7 +53,6 @@ def trim() -> None:
     """Hand glibc's free pages back to the system (malloc_trim): what the process still holds is
     then what it uses. Without it, one round that happens to free a big photo's buffers in the
     middle of an arena leaves them resident, and the soak's RSS steps by 30-40 MB with no leak."""
-    libc = ctypes.CDLL(None)
     if hasattr(libc, "malloc_trim"):
         libc.malloc_trim(0)
 
