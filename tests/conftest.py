@@ -1,5 +1,6 @@
 """Bake each variant once per session and share it between the tests that inspect it."""
 
+import functools
 import hashlib
 import itertools
 import json
@@ -7,12 +8,18 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from filelock import FileLock
+
+# Each httpx client, gradio_client's included (a new one for each request), builds an SSL context
+# that reads the machine's whole CA bundle (30-60 ms of CPU), though these tests speak plain HTTP
+# to this machine: made once per set of arguments here, as the generated tests/conftest.py does.
+ssl.create_default_context = functools.cache(ssl.create_default_context)
 
 ROOT = Path(__file__).resolve().parents[1]
 OPTIONS = json.loads((ROOT / "cookiecutter.json").read_text())
@@ -114,6 +121,16 @@ def frontend_files(project: Path, frontend: str) -> dict[str, bytes]:
     return found
 
 
+def frontend_key(project: Path, frontend: str) -> str:
+    """A name for the bake's frontend files: bakes with the same key install, build and test
+    alike."""
+    files = frontend_files(project, frontend)
+    return hashlib.sha256(json.dumps(
+        [frontend, sorted((name, hashlib.sha256(content).hexdigest())
+                          for name, content in files.items())]
+    ).encode()).hexdigest()[:16]  # fmt: skip
+
+
 WRITTEN_BY_TOOLS = {".tmp", ".vite", ".vitest", ".cache"}  # in node_modules
 
 
@@ -142,11 +159,7 @@ def built(bake, tmp_path_factory):
         if (npm_dir(project, answers) / "node_modules").exists():
             return project
         assert shutil.which("npm"), "Node.js and npm are required to test the frontends"
-        files = frontend_files(project, answers["frontend"])
-        key = hashlib.sha256(json.dumps(
-            [answers["frontend"], sorted((name, hashlib.sha256(content).hexdigest())
-                                          for name, content in files.items())]
-        ).encode()).hexdigest()[:16]  # fmt: skip
+        key = frontend_key(project, answers["frontend"])
         with FileLock(shared / f"{key}.lock"):  # a twin being built elsewhere: wait for it
             record = shared / f"{key}.json"
             twin = Path(json.loads(record.read_text())) if record.exists() else None
@@ -171,16 +184,46 @@ def built(bake, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def bake(cookies_session):
-    """bake(answers) -> path of the generated project; each distinct answer set is baked once."""
+def bake(cookies_session, tmp_path_factory):
+    """bake(answers) -> path of the generated project; each distinct answer set is baked once a
+    run. A worker (pytest -n) that needs a bake another worker made takes a copy of it (tens of
+    milliseconds against a second or two of baking): a copy of its own, which its tests may
+    install into and run in while the other worker's tests run in theirs."""
     baked = {}
+    store = shared_folder(tmp_path_factory) / "bakes"  # untouched bakes, as cookiecutter made them
+    store.mkdir(exist_ok=True)
+    copies = tmp_path_factory.mktemp("copied-bakes")
 
     def _bake(answers):
         key = json.dumps(answers, sort_keys=True)
         if key not in baked:
-            result = cookies_session.bake(extra_context=answers)
-            assert result.exit_code == 0, result.exception
-            baked[key] = Path(result.project_path)
+            name = hashlib.sha256(key.encode()).hexdigest()[:16]
+            with FileLock(store / f"{name}.lock"):
+                made = next((store / name).glob("*"), None)
+                if made is None:
+                    result = cookies_session.bake(extra_context=answers)
+                    assert result.exit_code == 0, result.exception
+                    baked[key] = Path(result.project_path)
+                    shutil.copytree(baked[key], store / name / baked[key].name, symlinks=True)
+                else:
+                    baked[key] = copies / name / made.name
+                    shutil.copytree(made, baked[key], symlinks=True)
         return baked[key]
 
     return _bake
+
+
+def pytest_collection_modifyitems(items):
+    """The longest tests first (marker `takes`, its estimate in seconds of one worker's time):
+    pytest -n hands tests out in this order, so the generated projects' suites, minutes each,
+    start early and the short tests fill in at the end, and the workers finish together. (A
+    group, xdist_group, goes first by its size: the container's, then the index's.)"""
+
+    def seconds(item) -> float:
+        marker = item.get_closest_marker("takes")
+        if marker is None:
+            return 0
+        estimate = marker.args[0]
+        return estimate(item.callspec.params) if callable(estimate) else estimate
+
+    items.sort(key=seconds, reverse=True)  # stable: the rest keep their order

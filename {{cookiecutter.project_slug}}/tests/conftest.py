@@ -5,9 +5,11 @@ scaffolding's tests serve any app.
 """
 
 import ctypes
+import functools
 import json
 import os
 import socket
+import ssl
 import sys
 import tempfile
 import threading
@@ -38,6 +40,14 @@ M_ARENA_MAX = -8  # glibc's malloc.h
 libc = ctypes.CDLL(None)
 if hasattr(libc, "mallopt"):
     libc.mallopt(M_ARENA_MAX, 2)
+
+# gradio_client opens a new httpx client for each request of a call (the upload, the queue join,
+# the event stream, the download), as every httpx.get here does, and each new client builds an
+# SSL context: it reads the machine's whole CA bundle, 30-60 ms of CPU, though every request of
+# these tests is plain HTTP to this machine. That was a third of this process's CPU in the soak.
+# In the tests' process, a context asked for with the same arguments is made once (httpx only
+# reads the context it is given).
+ssl.create_default_context = functools.cache(ssl.create_default_context)
 
 
 # Two tiers. Plain `pytest` is the inner loop (under a minute on 2 cores): the API contract,
