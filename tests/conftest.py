@@ -150,14 +150,22 @@ def built(bake, tmp_path_factory):
     A bake whose frontend files are byte for byte those of a bake already built, by this worker
     or another, shares its install (node_modules, its packages linked) and its build (static/,
     copied) instead of making its own: the same files in, the same files out, and some 45 s
-    saved a bake. Its own `npm test` and generated tests still run in it."""
+    saved a bake. Its own `npm test` and generated tests still run in it.
+
+    The project is a copy of the bake: what the install, the build and the generated suite write
+    there (node_modules, static/, caches) never reaches the bake, which the static tests read as
+    cookiecutter made it, whichever runs first."""
     shared = shared_folder(tmp_path_factory) / "npm"
     shared.mkdir(exist_ok=True)
+    copies = tmp_path_factory.mktemp("built")
 
     def _built(answers):
-        project = bake(answers)
+        baked = bake(answers)
+        project = copies / baked.parent.name / baked.name
         if (npm_dir(project, answers) / "node_modules").exists():
             return project
+        if not project.exists():
+            shutil.copytree(baked, project, symlinks=True)
         assert shutil.which("npm"), "Node.js and npm are required to test the frontends"
         key = frontend_key(project, answers["frontend"])
         with FileLock(shared / f"{key}.lock"):  # a twin being built elsewhere: wait for it
