@@ -219,19 +219,3 @@ def bake(cookies_session, tmp_path_factory):
         return baked[key]
 
     return _bake
-
-
-def pytest_collection_modifyitems(items):
-    """The longest tests first (marker `takes`, its estimate in seconds of one worker's time):
-    pytest -n hands tests out in this order, so the generated projects' suites, minutes each,
-    start early and the short tests fill in at the end, and the workers finish together. (A
-    group, xdist_group, goes first by its size: the container's, then the index's.)"""
-
-    def seconds(item) -> float:
-        marker = item.get_closest_marker("takes")
-        if marker is None:
-            return 0
-        estimate = marker.args[0]
-        return estimate(item.callspec.params) if callable(estimate) else estimate
-
-    items.sort(key=seconds, reverse=True)  # stable: the rest keep their order

@@ -447,19 +447,7 @@ def plant_foreign_files(folder: Path) -> dict[Path, tuple[bytes, float]]:
     return planted
 
 
-def suite_seconds(params: dict) -> int:
-    """About how long a bake's generated suite keeps a worker busy (measured here), to start the
-    longest first (tests/conftest.py)."""
-    variant, editor = params["variant"], params["variant"]["app"] == "text-behind-image"
-    if variant in FIRST_OF_APP:
-        return 520 if editor else 290
-    if variant in BROWSER_BAKES:
-        return 400 if editor else 150
-    return 100 if editor else 70
-
-
 @full_variants
-@pytest.mark.takes.with_args(suite_seconds)
 def test_generated_tests_pass(built, variant):
     project = built(variant)
     first = variant in FIRST_OF_APP  # the soak and replicas: app.py, Gradio, nginx

@@ -12,7 +12,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pytest
 from conftest import ROOT, npm
 
 PAGE = ROOT / "docs" / "make-it-your-own.md"
@@ -55,7 +54,6 @@ def test_the_page_has_its_steps():
     assert actions.count("delete") == 1 and actions.count("write") >= 5, actions
 
 
-@pytest.mark.takes(240)
 def test_the_converted_project_passes_its_full_suite(bake, tmp_path):
     project = tmp_path / "mood-label"
     shutil.copytree(bake(ANSWERS), project, ignore=shutil.ignore_patterns("node_modules"))

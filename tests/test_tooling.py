@@ -473,7 +473,6 @@ def printed_commands(stdout: str) -> list[str]:
 # Vanilla and React (Svelte prints React's commands: checked below). These are the first two
 # full variants' answers, so both ways a model loads are served once.
 @pytest.mark.parametrize("variant", FULL_VARIANTS[:2], ids=variant_id)
-@pytest.mark.takes(150)
 def test_the_next_steps_run_as_printed(variant, tmp_path):
     """A newcomer copies the printed commands in order: each one works where it stands."""
     answers = [f"{key}={value}" for key, value in variant.items()]
