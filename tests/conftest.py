@@ -150,7 +150,8 @@ def built(bake, tmp_path_factory):
     A bake whose frontend files are byte for byte those of a bake already built, by this worker
     or another, shares its install (node_modules, its packages linked) and its build (static/,
     copied) instead of making its own: the same files in, the same files out, and some 45 s
-    saved a bake. Its own `npm test` and generated tests still run in it.
+    saved a bake. Its generated tests still run in it (`npm test` runs once a key:
+    test_bake.test_frontend_type_checks_and_unit_tests_pass).
 
     The project is a copy of the bake: what the install, the build and the generated suite write
     there (node_modules, static/, caches) never reaches the bake, which the static tests read as
@@ -195,8 +196,8 @@ def built(bake, tmp_path_factory):
 def bake(cookies_session, tmp_path_factory):
     """bake(answers) -> path of the generated project; each distinct answer set is baked once a
     run. A worker (pytest -n) that needs a bake another worker made takes a copy of it (tens of
-    milliseconds against a second or two of baking): a copy of its own, which its tests may
-    install into and run in while the other worker's tests run in theirs."""
+    milliseconds against a second or two of baking) from a store of untouched bakes. Tests only
+    read a bake; `built` installs and runs in a copy of it."""
     baked = {}
     store = shared_folder(tmp_path_factory) / "bakes"  # untouched bakes, as cookiecutter made them
     store.mkdir(exist_ok=True)
