@@ -82,6 +82,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def visitor_address() -> str | None:
+    """This machine's own address on its network (no packet is sent): a visitor's, not loopback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only the route is looked up
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
 def npm(args, cwd):
     """Run npm. Every bake shares npm's cache (~/.npm): installs after the first stay local."""
     result = subprocess.run(

@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 import pytest
 import yaml
-from conftest import OPTIONS, VARIANTS, free_port, front_matter, variant_id
+from conftest import OPTIONS, VARIANTS, free_port, front_matter, variant_id, visitor_address
 
 # One worker of a parallel run (pytest -n) takes the whole module: the bases and the build cache
 # are made once, and the second image reuses the first's layers.
@@ -294,7 +294,7 @@ def bases(podman, tmp_path_factory):
         npm = Path(shutil.which("npm")).resolve().parents[1]  # .../node_modules/npm
         shutil.copytree(npm, node / "npm", symlinks=True)
         (node / "Containerfile").write_text(NODE_STANDIN)
-        podman("build", "--pull=never", "-t", NODE_BASE, node)
+        podman("build", "--pull=never", "--network=host", "-t", NODE_BASE, node)
     timed("stand-in bases made (s)", started)
 
 
@@ -383,11 +383,12 @@ def test_the_image_builds_starts_serves_and_stops(podman, bases, torch_index, ba
     config = json.loads(inspected)[0]
     MEASURED[f"{name}: image size (MB)"] = round(config["Size"] / 1e6)
     assert config["User"] == "1000:1000"
+    assert {"GRADIO_SERVER_NAME=0.0.0.0", "GRADIO_SERVER_PORT=7860"} <= set(config["Config"]["Env"])
     assert config["Healthcheck"]["Test"][:2] == ["CMD", "python"]  # kept by --format=docker
 
     # What is in the image: the app's modules, requirements.txt and the page; the pinned files
     # in HF_HOME; no tests, no tools, no Node, no compiler, no pip cache, no token.
-    look = podman("run", "--rm", "--user", "0", "--entrypoint", "sh", image, "-c",
+    look = podman("run", "--rm", "--network=none", "--user", "0", "--entrypoint", "sh", image, "-c",
                   "ls -A /app; echo --; ls /opt/hf-home/hub/*/snapshots/*; echo --; "
                   "stat -c %u /opt/hf-home/hub; "
                   "for t in node npm gcc cc curl; do command -v $t; done; "
@@ -398,8 +399,8 @@ def test_the_image_builds_starts_serves_and_stops(podman, bases, torch_index, ba
     assert set(app_files.split()) == modules | {"requirements.txt", "static"}
     assert sorted(weights.split()) == sorted(mirror.files)
     assert rest.split() == ["1000"], rest
-    unreadable = podman("run", "--rm", "--entrypoint", "find", image, "/app", "/opt/hf-home",
-                        "!", "-readable")  # fmt: skip
+    unreadable = podman("run", "--rm", "--network=none", "--entrypoint", "find", image, "/app",
+                        "/opt/hf-home", "!", "-readable")  # fmt: skip
     assert unreadable.stdout == "", f"files the app's user cannot read:\n{unreadable.stdout}"
 
     # A one-line change to app.py rebuilds in seconds (the dependencies' layers are reused).
@@ -414,11 +415,19 @@ def test_the_image_builds_starts_serves_and_stops(podman, bases, torch_index, ba
         podman("rmi", f"{image}-changed")
         assert rebuilt < 60, rebuilt
 
-    # Start it; ready when the image's own HEALTHCHECK says so.
+    # Start it; ready when the image's own HEALTHCHECK says so. In this machine's network (no
+    # bridge, no port mapping: podman adds and removes network interfaces for those, and the
+    # Chromium and npm of tests running beside this one fail with ERR_NETWORK_CHANGED), on a
+    # free port instead of 7860 (the image's default, checked above); a visitor comes in
+    # through this machine's own address, which reaches the app only if it listens on every
+    # address (the image's GRADIO_SERVER_NAME=0.0.0.0), as a published port needs.
+    address = visitor_address()
+    require(address is not None, "this machine has no network address besides loopback")
     port, container = free_port(), f"container-test-{name}"
     podman("rm", "-f", container, check=False)
     started = time.monotonic()
-    podman("run", "-d", "--name", container, "-p", f"127.0.0.1:{port}:7860", image)
+    podman("run", "-d", "--name", container, "--network=host",
+           "-e", f"GRADIO_SERVER_PORT={port}", image)  # fmt: skip
     try:
         deadline = time.monotonic() + 180
         while podman("healthcheck", "run", container, check=False).returncode:
@@ -430,7 +439,7 @@ def test_the_image_builds_starts_serves_and_stops(podman, bases, torch_index, ba
         print(f"{name}: healthy after {timed(f'{name}: start to healthy (s)', started)} s")
 
         # A visitor from the host: the API through gradio_client, the page in Chromium.
-        visit = run([sys.executable, "-c", VISITOR, f"http://127.0.0.1:{port}/", tmp_path],
+        visit = run([sys.executable, "-c", VISITOR, f"http://{address}:{port}/", tmp_path],
                     check=False, cwd=project, timeout=300,
                     env=os.environ | {"GRADIO_TEMP_DIR": str(tmp_path / "gradio")})  # fmt: skip
         assert visit.returncode == 0, visit.stdout + visit.stderr

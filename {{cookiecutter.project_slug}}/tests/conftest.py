@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import ssl
+import subprocess
 import sys
 import tempfile
 import threading
@@ -70,6 +71,8 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
+    # The test that stops the deployed app (SIGTERM) comes after every other that uses it.
+    items.sort(key=lambda item: item.get_closest_marker("stops_the_deployed_app") is not None)
     chosen = config.option.markexpr or config.option.keyword
     if config.getoption("--full") or chosen or config.args_source != config.ArgsSource.TESTPATHS:
         return
@@ -127,6 +130,50 @@ def server_url(app_module):
     assert app_module.server.ready.wait(timeout=120), "the model did not warm up"  # as /readyz
     yield url
     app_module.app.get_blocks().close()
+
+
+@pytest.fixture(scope="session")
+def deployed(tmp_path_factory):
+    """The app as an operator deploys it, once per session (tests/deployed.py): app.py in its own
+    process with HF_TOKEN set (gated models need it), online against a Hub (a fake one that
+    records every request), run history turned on (the worst case), under the prefix of
+    nginx-location.conf; nginx in front with that file, listening on every address. Yields
+    local (nginx's URL on 127.0.0.1), url (nginx's URL at this machine's own address, as a
+    visitor reaches it; None if it has none), direct (the app's own), hub, gradio_folder
+    (Gradio's folder; the app's own folder inside it) and app (the process). The test marked
+    stops_the_deployed_app runs after every other."""
+    from tests import deployed as deploy
+    from tests import the_app
+
+    deploy.require_nginx()
+    folder = tmp_path_factory.mktemp("nginx")
+    gradio_folder = tmp_path_factory.mktemp("gradio-of-the-machine")
+    app_port, nginx_port = free_port(), free_port()
+    location = (PROJECT / "nginx-location.conf").read_text()
+    assert "127.0.0.1:7860" in location
+    location = location.replace("127.0.0.1:7860", f"127.0.0.1:{app_port}")
+    hf_home = tmp_path_factory.mktemp("hf-home")
+    the_app.lay_model(hf_home)
+    with deploy.Outside() as hub:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "GRADIO_"))}
+        env |= {"HF_HOME": str(hf_home), "HF_ENDPOINT": hub.url, "HF_TOKEN": "hf_OPERATOR",
+                "GRADIO_RUN_HISTORY": "True", "GRADIO_SERVER_PORT": str(app_port),
+                "GRADIO_ROOT_PATH": deploy.PREFIX,
+                "GRADIO_TEMP_DIR": str(gradio_folder)}  # fmt: skip
+        app = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT, env=env)
+        nginx = None
+        try:
+            deploy.wait_for_200(f"http://127.0.0.1:{app_port}/readyz", app, "the app")
+            server = "server {\n" + f"    listen {nginx_port};\n{location}" + "}\n"
+            nginx = deploy.start_nginx(folder, server)
+            local = f"http://127.0.0.1:{nginx_port}{deploy.PREFIX}/"
+            deploy.wait_for_200(f"{local}readyz", nginx, "the app, through nginx,")
+            address = deploy.visitor_address()
+            url = f"http://{address}:{nginx_port}{deploy.PREFIX}/" if address else None
+            yield dict(local=local, url=url, direct=f"http://127.0.0.1:{app_port}/", hub=hub,
+                       gradio_folder=gradio_folder, app=app)  # fmt: skip
+        finally:
+            deploy.stop(nginx, app)
 
 
 @pytest.fixture(scope="session")

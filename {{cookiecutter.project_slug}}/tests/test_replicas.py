@@ -4,7 +4,7 @@ with the app, it does through tests/the_app.py.
 
 Each replica runs in its own process, started as nginx-replicas.conf says: its own port, the
 prefix, and no upload folder to name (each process makes its own inside Gradio's shared one:
-files.py). nginx runs as in tests/test_proxy.py, with the file's ports and log path changed and
+files.py). nginx runs as in tests/deployed.py, with the file's ports and log path changed and
 nothing else. Its access log (the file's own log_format) says which replica served each request,
 and the affinity key (the cookie) it was hashed on.
 
@@ -23,7 +23,7 @@ import pytest
 from tests import the_app
 from tests.browser import open_page, wait_for_error, wait_for_queue_position, wait_until_ready
 from tests.conftest import free_port
-from tests.test_proxy import (
+from tests.deployed import (
     PREFIX,
     PROJECT,
     require_nginx,

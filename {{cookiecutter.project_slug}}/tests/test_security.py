@@ -9,14 +9,9 @@ and the operator's token, and reach nginx from this machine's own network addres
 """
 
 import json
-import os
 import signal
 import socket
-import subprocess
-import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -28,52 +23,9 @@ import files
 import security
 from tests import the_app
 from tests.conftest import app_files, free_port, raw_call, require
-from tests.test_proxy import PREFIX, PROJECT, require_nginx, start_nginx, stop, wait_for_200
+from tests.deployed import PAGE, PROJECT, Outside
 
 pytestmark = pytest.mark.attack
-
-PAGE = b"<html><script>document.title = 'pwned'</script>a cat</html>"
-
-
-class Outside:
-    """A server on 127.0.0.1 standing for any host on the internet, or the Hub: it records every
-    request, and answers /cat.png with an attacker's HTML page, /big.png with 50 MB, anything
-    else with {}. `with Outside() as site:` serves it at site.url."""
-
-    def __init__(self):
-        self.requests: list[tuple[str, str, str | None]] = []  # method, path, Authorization
-        outside = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_):
-                pass
-
-            def do_GET(self):
-                outside.requests.append((self.command, self.path, self.headers["Authorization"]))
-                if self.path.startswith("/cat.png"):
-                    kind, body = "text/html", PAGE
-                elif self.path.startswith("/big.png"):
-                    kind, body = "image/png", b"\0" * 50_000_000
-                else:
-                    kind, body = "application/json", b"{}"
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_POST = do_HEAD = do_GET
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *_):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -373,63 +325,16 @@ def test_no_foreign_origin_is_granted_cors(server_url):
         assert "access-control-allow-origin" not in answer.headers, path
 
 
-# Through nginx: the app in its own process, as deployed behind nginx-location.conf.
+# Through nginx: the app in its own process, as an operator deploys it (the `deployed` fixture).
 
 
-def visitor_address() -> str | None:
-    """This machine's own address on its network (no packet is sent): a visitor's, not loopback."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only the route is looked up
-            address = probe.getsockname()[0]
-        except OSError:
-            return None
-    return None if address.startswith("127.") else address
-
-
-@pytest.fixture(scope="module")
-def operated(tmp_path_factory):
-    """The app in its own process as an operator would run it: HF_TOKEN set (gated models need
-    it), online, against a Hub (a fake one, recording), with run history turned on (the worst
-    case); nginx in front with nginx-location.conf, listening on every address. Yields url
-    (nginx's, under PREFIX, as a visitor reaches it), direct (the app's own), hub, gradio_folder
-    (Gradio's folder, the app's own inside it) and app (the process). The tests run in order:
-    the last one stops the app."""
-    require_nginx()
-    address = visitor_address()
-    require(address is not None, "this machine has no network address besides loopback")
-    folder = tmp_path_factory.mktemp("nginx")
-    gradio_folder = tmp_path_factory.mktemp("gradio-of-the-machine")
-    app_port, nginx_port = free_port(), free_port()
-    location = (PROJECT / "nginx-location.conf").read_text()
-    location = location.replace("127.0.0.1:7860", f"127.0.0.1:{app_port}")
-    hf_home = tmp_path_factory.mktemp("hf-home")
-    the_app.lay_model(hf_home)
-    with Outside() as hub:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "GRADIO_"))}
-        env |= {"HF_HOME": str(hf_home), "HF_ENDPOINT": hub.url, "HF_TOKEN": "hf_OPERATOR",
-                "GRADIO_RUN_HISTORY": "True", "GRADIO_SERVER_PORT": str(app_port),
-                "GRADIO_ROOT_PATH": PREFIX, "GRADIO_TEMP_DIR": str(gradio_folder)}  # fmt: skip
-        app = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT, env=env)
-        nginx = None
-        try:
-            wait_for_200(f"http://127.0.0.1:{app_port}/readyz", app, "the app")
-            server = "server {\n" + f"    listen {nginx_port};\n{location}" + "}\n"
-            nginx = start_nginx(folder, server)
-            url = f"http://{address}:{nginx_port}{PREFIX}/"
-            wait_for_200(f"{url}readyz", nginx, "the app, through nginx,")
-            direct = f"http://127.0.0.1:{app_port}/"
-            yield dict(url=url, direct=direct, hub=hub, gradio_folder=gradio_folder, app=app)
-        finally:
-            stop(nginx, app)
-
-
-def test_no_visitor_is_taken_for_the_operator(operated):
+def test_no_visitor_is_taken_for_the_operator(deployed):
     """Behind nginx every request came from 127.0.0.1; with Host: localhost Gradio took a visitor
     for the operator's own browser and used HF_TOKEN for run history (it listed the operator's
     buckets on the Hub). nginx now passes the visitor's address, which the app trusts from the
     proxy only: Gradio sees the visitor, and no call to the Hub carries the token."""
-    url, hub = operated["url"], operated["hub"]
+    url, hub = deployed["url"], deployed["hub"]  # a visitor's: this machine's own address
+    require(url is not None, "this machine has no network address besides loopback")
     forged = {"Host": "localhost", "X-Forwarded-For": "127.0.0.1"}
     listed = httpx.get(f"{url}gradio_api/run-history/buckets", headers=forged)
     assert listed.status_code == 401, listed.text  # "sign in to use run history"
@@ -439,10 +344,11 @@ def test_no_visitor_is_taken_for_the_operator(operated):
     assert not [r for r in hub.requests if r[2]], hub.requests  # no Authorization sent anywhere
 
 
-def test_after_sigterm_nothing_of_the_app_is_left(operated):
+@pytest.mark.stops_the_deployed_app
+def test_after_sigterm_nothing_of_the_app_is_left(deployed):
     """A URL input (50 MB) and a cut-off upload stayed in Gradio's folder after the app stopped:
     65 MB in one try. Now the app's folder goes, whole, when it stops; nothing else was written."""
-    direct, gradio_folder, app = operated["direct"], operated["gradio_folder"], operated["app"]
+    direct, gradio_folder, app = deployed["direct"], deployed["gradio_folder"], deployed["app"]
     upload(direct, "photo.jpg", b"\xff" * 1000)
     raw_request(direct, MULTIPART + "Content-Length: 10000000\n", PART + b"\xff" * 3_000_000)
     (ours,) = list(gradio_folder.iterdir())  # one folder: the app's
