@@ -80,7 +80,9 @@ def occupy_model(url: str, folder: Path):
 
     from tests import the_app  # here: the_app's page helpers import this module
 
-    client = Client(url, verbose=False, download_files=folder / "downloads")
+    # A queue join may wait some seconds while the app reads a big call (httpx's default: 5 s).
+    client = Client(url, verbose=False, download_files=folder / "downloads",
+                    httpx_kwargs={"timeout": 60})  # fmt: skip
     jobs = [client.submit(**the_app.call(folder, big=True)) for _ in range(2)]
     deadline = time.monotonic() + 60
     while set(codes := [job.status().code for job in jobs]) != {Status.PROCESSING, Status.IN_QUEUE}:

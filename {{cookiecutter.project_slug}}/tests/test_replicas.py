@@ -122,7 +122,8 @@ def keep_busy(url: str, folder: Path, key: str, jobs: int = 4) -> list:
     from gradio_client import Client
     from gradio_client.utils import Status
 
-    client = Client(url, verbose=False, httpx_kwargs={"cookies": {COOKIE: key}},
+    # A queue join may wait some seconds while the replica reads a big call (httpx's default: 5 s).
+    client = Client(url, verbose=False, httpx_kwargs={"cookies": {COOKIE: key}, "timeout": 60},
                     download_files=folder / "downloads")  # fmt: skip
     submitted = [client.submit(**the_app.call(folder, big=True)) for _ in range(jobs)]
     deadline = time.monotonic() + 60

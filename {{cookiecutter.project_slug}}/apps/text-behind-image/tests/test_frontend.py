@@ -645,9 +645,10 @@ def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser, tmp_pa
         server.kill()  # mid-request
         server.wait(timeout=30)
         wait_for_status(page, lost, "busy")
-        # In seconds: Playwright's Python clock takes seconds, Date.now() gives milliseconds
-        # (given as they are, the clock jumped a thousandfold ahead, past the editor's wait).
-        page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 0.001)
+        # A second ahead (the clock runs until then; a time it has passed is refused), in
+        # seconds: Playwright's Python clock takes seconds, Date.now() gives milliseconds (given
+        # as they are, the clock jumped a thousandfold ahead, past the editor's wait).
+        page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)
         server = start_server(port)
         page.clock.resume()
         wait_for_subject(page)  # tried again by itself
