@@ -354,6 +354,12 @@ def running(pid: int) -> bool:
         return False
 
 
+def describe(pid: int) -> str:
+    """A process's command line and the kernel function it waits in, from /proc (Linux)."""
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    return f"{pid} {command[:120]} (waits in {Path(f'/proc/{pid}/wchan').read_text()})"
+
+
 def listening(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
@@ -410,7 +416,11 @@ def test_dev_command_serves_restarts_on_change_and_stops_everything(built, varia
             dev.send_signal(signal.SIGTERM)
         else:
             os.killpg(dev.pid, signal.SIGINT)
-        dev.wait(timeout=60)
+        try:
+            dev.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # say what is still running, and where it waits
+            alive = [describe(pid) for pid in [dev.pid, *started] if running(pid)]
+            pytest.fail(f"dev.py still running 60 s after {stop}: {alive}")
         left = [pid for pid in started if running(pid)]
         assert not left, f"still running after {stop}: {left}"
         ports = [app_port, vite_port] if vite else [app_port]

@@ -68,7 +68,8 @@ def check_opened_pages() -> None:
         assert page.off_origin == [], f"requests not to the app: {page.off_origin}"
         assert page.csp_violations == [], page.csp_violations
         expected = re.compile("|".join(page.allowed_errors) or "$^")
-        assert [e for e in page.errors if not expected.search(e)] == []
+        unexpected = [e for e in page.errors if not expected.search(e)]
+        assert unexpected == [], f"console errors: {unexpected}"  # pytest explains no assert here
 
 
 def occupy_model(url: str, folder: Path):
