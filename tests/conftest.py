@@ -231,3 +231,44 @@ def bake(cookies_session, tmp_path_factory):
         return baked[key]
 
     return _bake
+
+
+# ---- The order the tests are dealt out in -----------------------------------------------------
+# pytest -n 2 deals the tests out in the order collected (--no-loadscope-reorder: pyproject.toml),
+# a few ahead to each worker. Longest first: the run then ends on short tests with both workers
+# busy, not on a two-minute test with the other worker idle; and the tests that mostly wait (the
+# image builds, the package index, the dev server, the benchmarks' servers) run beside suites
+# that keep a core busy, not together at the end, when a core idles. The figures are seconds a
+# test took in a full run here (two workers on two cores, December 2026), by test function: a
+# test not named counts as short. They set the order only, never a result.
+SECONDS = {
+    "test_container.py": 330,  # the whole module: xdist_group("container") keeps it on one worker
+    "test_the_converted_project_passes_its_full_suite": 140,
+    "test_requirements.py": 110,  # the whole module, xdist_group("index"): mostly the network
+    "test_memory_benchmark_runs_and_prints_its_table": 100,
+    "test_speed_benchmark_runs_and_prints_its_table": 80,
+    "test_the_next_steps_run_as_printed": 75,
+    "test_dev_command_serves_restarts_on_change_and_stops_everything": 60,
+    "test_concurrency_benchmark_runs_and_prints_its_ratios": 55,
+    "test_gpu_check_runs_up_to_the_device_on_the_cpu_labelled_as_such": 55,
+    "test_flakes_benchmark_reports_each_failure_with_its_test_id": 50,
+    "test_frontend_type_checks_and_unit_tests_pass": 30,
+    "test_pre_commit_runs_ruff_and_the_frontend_type_check": 25,
+    "test_the_model_loads_the_way_the_real_remote_code_needs": 25,
+    "test_cruft_bakes_and_pulls_a_later_template_change": 20,
+}
+
+
+def expected_seconds(item) -> float:
+    if item.originalname == "test_generated_tests_pass":  # a bake's full suite: what it runs
+        variant, bake = item.callspec.params["variant"], item.module
+        browser = variant in bake.BROWSER_BAKES
+        editor = variant["app"] == OPTIONS["app"][0]
+        first = variant in bake.FIRST_OF_APP  # the soak and the replicas too
+        return 100 + browser * (300 if editor else 30) + first * (200 if editor else 100)
+    module = item.nodeid.split("::")[0].rpartition("/")[2]
+    return SECONDS.get(item.originalname, SECONDS.get(module, 0))
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=expected_seconds, reverse=True)  # stable: collection order among equals
