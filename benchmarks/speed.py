@@ -11,7 +11,8 @@ turn, round after round (these machines are noisy: ratios come from the same
 run), and reports medians: client-observed seconds, bytes up and down, server
 CPU seconds outside the model, and seconds inside the model, the part a ZeroGPU
 slot is held for. It also times the bare forward pass, a cold start and its
-parts, and, in Chromium, the editor from photo to foreground and the export.
+parts, and, in Chromium, the editor from photo to foreground and the export; and
+what each server's process costs while nobody calls (CPU over the same seconds).
 Needs the Python test dependencies, Node/npm and Chromium at /usr/bin/chromium.
 """
 
@@ -108,6 +109,14 @@ class Server:
         self.process.wait(timeout=30)
 
 
+def idle_cpu(servers: list[Server], seconds: float) -> list[float]:
+    """Each server's CPU over the same `seconds` while nobody calls it, in % of a core."""
+    before = [server.stats()["cpu_s"] for server in servers]
+    time.sleep(seconds)
+    return [100 * (server.stats()["cpu_s"] - cpu) / seconds
+            for server, cpu in zip(servers, before, strict=True)]  # fmt: skip
+
+
 def median(rows: list[dict]) -> dict:
     return {key: float(np.median([r[key] for r in rows])) for key in rows[0]}
 
@@ -202,6 +211,7 @@ def main():
     parser.add_argument("--frontend", default="vanilla", choices=["vanilla", "react", "svelte"])
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
     parser.add_argument("--no-write", action="store_true", help=f"do not update {DOC.name}")
+    parser.add_argument("--idle", type=float, default=30, help="seconds of the idle measurement")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="speed-"))
@@ -240,6 +250,8 @@ def main():
                 for label, (server, endpoint, uploads) in paths.items():
                     results[label, name].append(server.call(endpoint, uploads[name]))
         med = {key: median(rows) for key, rows in results.items()}
+        print(f"Idle, {args.idle:.0f} s ...", flush=True)
+        idle, idle_reference = idle_cpu([ours, reference], args.idle)
         browser = None
         if not args.no_browser:
             print("Chromium ...", flush=True)
@@ -280,6 +292,7 @@ def main():
         ("/remove_background time <= 1/3 of the reference (12 MP)",
          removal["seconds"] / ref["seconds"], 1 / 3),
         ("time inside the model <= 1.2x the bare forward (our slowest path)", model_ratio, 1.2),
+        ("CPU while nobody calls <= 1/2 of the reference's", idle / idle_reference, 1 / 2),
     ]  # fmt: skip
     if browser:
         goals.append(("editor shows the foreground <= 1.3x the backend call "
@@ -295,6 +308,9 @@ def main():
                   f"{b['call']:.2f} s, in the same runs); the page's first photo "
                   f"{b['first']:.2f} s ({b['first_ratio']:.2f}x). Export of the 12 MP composite: "
                   f"{b['export']:.2f} s (PNG, click to download)."]  # fmt: skip
+    lines += ["", f"While nobody calls ({args.idle:.0f} s, both servers at once): the app's "
+              f"process uses {idle:.1f} % of a core, the reference's {idle_reference:.1f} % "
+              "(Gradio's queue looks for work every 1 ms; server.py: 10 ms)."]  # fmt: skip
     lines += ["", f"Cold start, process start to first answer: {cold['total']:.2f} s", "",
               "| part | seconds |", "| --- | --- |"]  # fmt: skip
     lines += [f"| {part} | {s:.2f} |" for part, s in cold["parts"].items()]

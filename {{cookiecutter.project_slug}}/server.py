@@ -20,6 +20,11 @@ import files
 import security
 
 SWEEP_EVERY = 600  # seconds between two sweeps of this app's old files
+# How often Gradio's queue looks for work while it has none, or while every model slot is taken
+# (seconds). Gradio's own, every millisecond, keeps an app that serves no one at ~7 % of a core,
+# on a machine it shares; every 10 ms, at ~3 % (benchmarks/speed.py measures both side by
+# side). A call then waits at most 10 ms more to start.
+QUEUE_POLL = 0.01
 
 # A React or Svelte frontend is built into static/ by `npm run build`. Until then the API still
 # serves (`python dev.py` serves the page from Vite's dev server instead), and "/" says what is
@@ -128,8 +133,10 @@ def launch(app: gr.Server, warm_up: Callable[[], None], block: bool = True, **kw
         prevent_thread_lock=True,
         **settings,
     )
-    # Server.launch() has no queue size: bound the queue it has just created.
-    app.get_blocks()._queue.max_size = security.MAX_QUEUE
+    # Server.launch() has no queue size: bound the queue it has just created; and let it idle.
+    queue = app.get_blocks()._queue
+    queue.max_size = security.MAX_QUEUE
+    queue.sleep_when_free = QUEUE_POLL
     if block:
         # Orchestrators, Docker and systemd stop a process with SIGTERM, which would end it on
         # the spot; Gradio's Ctrl-C stops the server but not the browsers' open event streams,

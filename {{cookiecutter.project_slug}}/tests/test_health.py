@@ -1,5 +1,7 @@
-"""The health checks an orchestrator or a load balancer polls: /healthz and /readyz."""
+"""The health checks an orchestrator or a load balancer polls (/healthz and /readyz), and what
+the app costs it while nobody calls."""
 
+import inspect
 import threading
 
 import httpx
@@ -35,3 +37,12 @@ def test_not_ready_until_warmed_up_but_live_meanwhile(
         release.set()
         warming.join(timeout=60)
     assert httpx.get(f"{server_url}readyz").status_code == 200
+
+
+def test_an_idle_queue_looks_for_work_every_10_ms_not_every_1(app_module):
+    """Gradio's queue, with nothing to do, looks for work every millisecond: ~7 % of a core for
+    an app that serves no one (benchmarks/speed.py). server.launch() makes it 10 ms, and
+    Gradio's loop still reads that setting: renamed, it would do nothing."""
+    queue = app_module.app.get_blocks()._queue
+    assert queue.sleep_when_free == server.QUEUE_POLL == 0.01
+    assert "asyncio.sleep(self.sleep_when_free)" in inspect.getsource(type(queue))
