@@ -21,8 +21,8 @@ import security
 
 SWEEP_EVERY = 600  # seconds between two sweeps of this app's old files
 # How often Gradio's queue looks for work while it has none, or while every model slot is taken
-# (seconds). Gradio's own, every millisecond, keeps an app that serves no one at ~7 % of a core,
-# on a machine it shares; every 10 ms, at ~3 % (benchmarks/speed.py measures both side by
+# (seconds). Gradio's own, every millisecond, keeps an app that serves no one at 7-10 % of a core,
+# on a machine it shares; every 10 ms, at 3-4 % (benchmarks/speed.py measures both side by
 # side). A call then waits at most 10 ms more to start.
 QUEUE_POLL = 0.01
 

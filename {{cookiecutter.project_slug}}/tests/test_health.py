@@ -40,7 +40,7 @@ def test_not_ready_until_warmed_up_but_live_meanwhile(
 
 
 def test_an_idle_queue_looks_for_work_every_10_ms_not_every_1(app_module):
-    """Gradio's queue, with nothing to do, looks for work every millisecond: ~7 % of a core for
+    """Gradio's queue, with nothing to do, looks for work every millisecond: 7-10 % of a core for
     an app that serves no one (benchmarks/speed.py). server.launch() makes it 10 ms, and
     Gradio's loop still reads that setting: renamed, it would do nothing."""
     queue = app_module.app.get_blocks()._queue
