@@ -266,8 +266,7 @@ def expected_seconds(item) -> float:
         editor = variant["app"] == OPTIONS["app"][0]
         first = variant in bake.FIRST_OF_APP  # the soak and the replicas too
         return 100 + browser * (300 if editor else 30) + first * (200 if editor else 100)
-    module = item.nodeid.split("::")[0].rpartition("/")[2]
-    return SECONDS.get(item.originalname, SECONDS.get(module, 0))
+    return SECONDS.get(item.originalname, SECONDS.get(item.path.name, 0))
 
 
 def pytest_collection_modifyitems(items):

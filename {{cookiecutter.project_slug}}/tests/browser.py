@@ -72,19 +72,25 @@ def check_opened_pages() -> None:
         assert unexpected == [], f"console errors: {unexpected}"  # pytest explains no assert here
 
 
-def occupy_model(url: str, folder: Path):
-    """Two big calls of a Python client (tests/the_app.py), one running and one waiting once this
-    returns: a call made now waits in the queue for both, a margin a machine busy with other
-    work needs (one alone has ended before Chromium's call joined). Returns the later job."""
+def big_calls(url: str, folder: Path, jobs: int, **httpx_kwargs) -> list:
+    """Submits `jobs` big calls (tests/the_app.py) from one Python client; returns the jobs."""
     from gradio_client import Client
-    from gradio_client.utils import Status
 
     from tests import the_app  # here: the_app's page helpers import this module
 
     # A queue join may wait some seconds while the app reads a big call (httpx's default: 5 s).
     client = Client(url, verbose=False, download_files=folder / "downloads",
-                    httpx_kwargs={"timeout": 60})  # fmt: skip
-    jobs = [client.submit(**the_app.call(folder, big=True)) for _ in range(2)]
+                    httpx_kwargs={**httpx_kwargs, "timeout": 60})  # fmt: skip
+    return [client.submit(**the_app.call(folder, big=True)) for _ in range(jobs)]
+
+
+def occupy_model(url: str, folder: Path):
+    """Two big calls of a Python client, one running and one waiting once this returns: a call
+    made now waits in the queue for both, a margin a machine busy with other work needs (one
+    alone has ended before Chromium's call joined). Returns the later job."""
+    from gradio_client.utils import Status
+
+    jobs = big_calls(url, folder, 2)
     deadline = time.monotonic() + 60
     while set(codes := [job.status().code for job in jobs]) != {Status.PROCESSING, Status.IN_QUEUE}:
         assert time.monotonic() < deadline, codes

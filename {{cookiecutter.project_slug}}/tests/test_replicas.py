@@ -21,7 +21,13 @@ import httpx
 import pytest
 
 from tests import the_app
-from tests.browser import open_page, wait_for_error, wait_for_queue_position, wait_until_ready
+from tests.browser import (
+    big_calls,
+    open_page,
+    wait_for_error,
+    wait_for_queue_position,
+    wait_until_ready,
+)
 from tests.conftest import free_port
 from tests.deployed import (
     PREFIX,
@@ -119,13 +125,9 @@ def keep_busy(url: str, folder: Path, key: str, jobs: int = 4) -> list:
     """Queues `jobs` big calls (a second or more each on the stand-in) through nginx, with the
     affinity cookie `key`: that replica's model is busy for seconds. Returns them once they are
     all in its queue or running."""
-    from gradio_client import Client
     from gradio_client.utils import Status
 
-    # A queue join may wait some seconds while the replica reads a big call (httpx's default: 5 s).
-    client = Client(url, verbose=False, httpx_kwargs={"cookies": {COOKIE: key}, "timeout": 60},
-                    download_files=folder / "downloads")  # fmt: skip
-    submitted = [client.submit(**the_app.call(folder, big=True)) for _ in range(jobs)]
+    submitted = big_calls(url, folder, jobs, cookies={COOKIE: key})
     deadline = time.monotonic() + 60
     while any(job.status().code in (Status.STARTING, Status.JOINING_QUEUE) for job in submitted):
         assert time.monotonic() < deadline, "the big calls did not reach the queue"

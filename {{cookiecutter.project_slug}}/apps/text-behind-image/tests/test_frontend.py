@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -28,7 +27,7 @@ from PIL import Image
 
 import security
 from tests.browser import occupy_model, open_page, wait_for_queue_position  # noqa: F401
-from tests.conftest import require
+from tests.conftest import free_port, require
 
 pytestmark = pytest.mark.browser
 
@@ -632,9 +631,7 @@ def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser, tmp_pa
     The server is killed and started again once, mid-request. For the longer absence the page's
     requests are refused as a stopped server's are (ERR_CONNECTION_REFUSED, by Playwright): what
     the editor sees is the same, and a third start of the app would cost some 15 CPU-seconds."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
     server = start_server(port)
     page = open_editor(browser, url, before=lambda p: p.clock.install())
@@ -661,9 +658,13 @@ def test_a_restarted_backend_is_reported_and_the_editor_recovers(browser, tmp_pa
 
         # Gone for longer than the editor waits: every request of the page is refused.
         refused = []
+
+        def refuse(route):
+            refused.append(route.request.url)
+            route.abort("connectionrefused")
+
         gone = re.compile(f"^{re.escape(url)}")
-        page.route(gone, lambda route: refused.append(route.request.url) or route.abort(
-            "connectionrefused"))  # fmt: skip
+        page.route(gone, refuse)
         upload(page, photo_bytes(box=(100, 100, 500, 500)))
         wait_for_status(page, lost, "busy")
         page.clock.fast_forward(RECONNECT_FOR_MS + 2_000)
