@@ -35,8 +35,8 @@ def open_page(browser, url, init_script=None, before=None, **options):
         page.add_init_script(init_script)
 
     def console(message):
-        if message.type == "error":
-            page.errors.append(message.text)
+        if message.type == "error":  # with its source: for a failed load, the request's URL
+            page.errors.append(f"{message.text} ({message.location.get('url')})")
         if "Content Security Policy" in message.text:
             page.csp_violations.append(message.text)
 
